@@ -1,0 +1,1 @@
+//! Capture date detection: file name, EXIF, TIFF tags.

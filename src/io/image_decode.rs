@@ -1,0 +1,1 @@
+//! Image decoding with explicit limits.

@@ -1,0 +1,8 @@
+//! Files, no egui: the project file (load, save, validation report), image decoding with limits,
+//! capture date detection.
+
+pub mod dates;
+pub mod image_decode;
+pub mod project_file;
+
+pub use project_file::{LoadError, SaveError, load_project, project_to_string, save_project};

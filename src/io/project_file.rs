@@ -1,0 +1,361 @@
+//! The project file: RON, pretty-printed, deterministic, saved atomically.
+//!
+//! Loading never panics: every failure is a [`LoadError`] that names the file and, for syntax
+//! problems, the line and column. Saving writes a temporary file beside the target, fsyncs it
+//! and renames it into place, keeping the previous version as `NAME.ron.bak`.
+
+use crate::model::{FORMAT_VERSION, Project};
+use ron::ser::PrettyConfig;
+use serde::Deserialize;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Why a project file could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{}: cannot read the file: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: not a text file (invalid UTF-8 at byte {offset})", path.display())]
+    NotText { path: PathBuf, offset: usize },
+    #[error("{}:{line}:{col}: {message}", path.display())]
+    Syntax {
+        path: PathBuf,
+        line: usize,
+        col: usize,
+        message: String,
+    },
+    #[error(
+        "{}: written by a newer sitediff (format_version {found}); this build reads up to {supported}. Update sitediff to open it.",
+        path.display()
+    )]
+    TooNew {
+        path: PathBuf,
+        found: u32,
+        supported: u32,
+    },
+    #[error("{}: format_version {found} is not a sitediff project version", path.display())]
+    BadVersion { path: PathBuf, found: u32 },
+}
+
+impl LoadError {
+    /// The file the error is about.
+    pub fn path(&self) -> &Path {
+        match self {
+            LoadError::Read { path, .. }
+            | LoadError::NotText { path, .. }
+            | LoadError::Syntax { path, .. }
+            | LoadError::TooNew { path, .. }
+            | LoadError::BadVersion { path, .. } => path,
+        }
+    }
+}
+
+/// Why a project could not be saved. The previous file, if any, is untouched.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    #[error("{}: cannot save: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot serialise the project: {0}")]
+    Serialize(String),
+}
+
+/// Reads and parses a project file. The project comes back in canonical order; check it with
+/// [`crate::model::validate`].
+pub fn load_project(path: &Path) -> Result<Project, LoadError> {
+    let bytes = fs::read(path).map_err(|source| LoadError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| LoadError::NotText {
+        path: path.to_path_buf(),
+        offset: e.valid_up_to(),
+    })?;
+    parse_project(text, path)
+}
+
+/// Parses project text; `path` is only used in messages.
+pub fn parse_project(text: &str, path: &Path) -> Result<Project, LoadError> {
+    #[derive(Deserialize)]
+    struct VersionProbe {
+        format_version: Option<u32>,
+    }
+    let options = ron::Options::default().with_recursion_limit(64);
+    // Look at the version first: a newer file may use syntax this build cannot parse, and
+    // "update sitediff" is a better message than a syntax error.
+    let probed = options
+        .from_str::<VersionProbe>(text)
+        .ok()
+        .and_then(|p| p.format_version)
+        .or_else(|| scan_format_version(text));
+    if let Some(found) = probed {
+        if found > FORMAT_VERSION {
+            return Err(LoadError::TooNew {
+                path: path.to_path_buf(),
+                found,
+                supported: FORMAT_VERSION,
+            });
+        }
+        if found == 0 {
+            return Err(LoadError::BadVersion {
+                path: path.to_path_buf(),
+                found,
+            });
+        }
+    }
+    let mut project: Project = options.from_str(text).map_err(|e| LoadError::Syntax {
+        path: path.to_path_buf(),
+        line: e.span.start.line,
+        col: e.span.start.col,
+        message: e.code.to_string(),
+    })?;
+    project.canonicalize();
+    Ok(project)
+}
+
+/// Finds `format_version: N` near the top of a file that does not parse as a whole.
+fn scan_format_version(text: &str) -> Option<u32> {
+    let head: String = text.chars().take(4096).collect();
+    let at = head.find("format_version")?;
+    let rest = head[at + "format_version".len()..].trim_start();
+    let rest = rest.strip_prefix(':')?.trim_start();
+    let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+    digits.parse().ok()
+}
+
+fn pretty_config() -> PrettyConfig {
+    PrettyConfig::new()
+        .struct_names(false)
+        .indentor("    ".to_string())
+        .new_line("\n".to_string())
+        .separate_tuple_members(false)
+        .enumerate_arrays(false)
+        .depth_limit(64)
+}
+
+/// The canonical text of a project: the same project always gives the same bytes.
+pub fn project_to_string(project: &Project) -> Result<String, SaveError> {
+    let mut canonical = project.clone();
+    canonical.canonicalize();
+    let mut text = ron::ser::to_string_pretty(&canonical, pretty_config())
+        .map_err(|e| SaveError::Serialize(e.to_string()))?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// Saves atomically: temp file in the same folder, fsync, keep the old file as `NAME.bak`,
+/// rename. On error the file at `path` is as it was.
+pub fn save_project(project: &Project, path: &Path) -> Result<(), SaveError> {
+    let text = project_to_string(project)?;
+    write_atomically(path, text.as_bytes(), true)
+}
+
+/// Writes `bytes` to `path` atomically; when `keep_backup`, an existing file is first copied
+/// to `path` + `.bak` (itself written atomically).
+pub fn write_atomically(path: &Path, bytes: &[u8], keep_backup: bool) -> Result<(), SaveError> {
+    let io_err = |source| SaveError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let file_name = path
+        .file_name()
+        .ok_or_else(|| io_err(std::io::Error::other("the path has no file name")))?
+        .to_string_lossy()
+        .into_owned();
+    if path.is_dir() {
+        return Err(io_err(std::io::Error::other("a folder has that name")));
+    }
+    if keep_backup && path.exists() {
+        let old = fs::read(path).map_err(io_err)?;
+        let bak = dir.join(format!("{file_name}.bak"));
+        write_temp_then_rename(&dir, &bak, &old).map_err(io_err)?;
+    }
+    write_temp_then_rename(&dir, path, bytes).map_err(io_err)
+}
+
+fn write_temp_then_rename(dir: &Path, target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        fs::rename(&tmp, target)?;
+        // Make the rename itself durable. Opening a directory fails on some platforms; the
+        // data is already safe in the renamed file, so that is not an error.
+        if let Ok(d) = fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Where an image named in a project lives on disk: relative paths are taken from the project
+/// file's folder.
+pub fn resolve_image_path(project_file: &Path, image_path: &str) -> PathBuf {
+    let p = Path::new(image_path);
+    if p.is_absolute() {
+        return p.to_path_buf();
+    }
+    let base = project_file.parent().unwrap_or(Path::new(""));
+    base.join(p)
+}
+
+/// How a project file at `project_file` should name `image`: relative to the project's folder
+/// with `/` separators, or absolute when no relative path exists (another drive).
+pub fn relative_image_path(project_file: &Path, image: &Path) -> String {
+    let absolute = |p: &Path| {
+        std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+    };
+    let base = absolute(project_file.parent().unwrap_or(Path::new("")));
+    let img = absolute(image);
+    match pathdiff::diff_paths(&img, &base) {
+        Some(rel) => rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/"),
+        None => img.to_string_lossy().into_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{
+        CaptureDate, ChangeKind, DatedImage, Footprint, FootprintId, ImageId, Point, Polygon,
+        Site, SiteId, Timestamp,
+    };
+
+    fn sample() -> Project {
+        let mut p = Project::new("Harbour works");
+        let mut s = Site::new(SiteId(1), "North yard");
+        s.images.push(DatedImage::new(ImageId(2), "img/jul.png", "2024-07-01".parse().unwrap()));
+        s.images.push(DatedImage::new(ImageId(1), "img/jan.png", "2024-01-05".parse().unwrap()));
+        s.reference_image = Some(ImageId(1));
+        let mut f = Footprint::new(
+            FootprintId(3),
+            ChangeKind::Renovated,
+            ImageId(1),
+            ImageId(2),
+            Polygon::rectangle(Point::new(1.5, 2.0), Point::new(30.25, 40.0)),
+            "ana",
+            Timestamp::from_unix(1_700_000_000).unwrap(),
+        );
+        f.tags = vec!["roof".into(), "annex".into(), "roof".into()];
+        s.footprints.push(f);
+        p.sites.push(s);
+        p
+    }
+
+    #[test]
+    fn the_file_starts_with_the_format_version_and_is_in_canonical_order() {
+        let text = project_to_string(&sample()).unwrap();
+        assert!(text.starts_with("(\n    format_version: 1,\n"), "{text}");
+        let jan = text.find("jan.png").unwrap();
+        let jul = text.find("jul.png").unwrap();
+        assert!(jan < jul, "images are written sorted by id");
+        assert!(text.contains("\"annex\",\n") && text.matches("\"roof\"").count() == 1);
+    }
+
+    #[test]
+    fn save_then_load_gives_the_same_project_and_the_same_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.ron");
+        save_project(&sample(), &path).unwrap();
+        let first = fs::read_to_string(&path).unwrap();
+        let loaded = load_project(&path).unwrap();
+        save_project(&loaded, &path).unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), first);
+        assert_eq!(fs::read_to_string(dir.path().join("p.ron.bak")).unwrap(), first);
+    }
+
+    #[test]
+    fn a_syntax_error_names_the_file_line_and_column() {
+        let text = "(\n    format_version: 1,\n    name: \"x\",\n    sites: [ oops ],\n)";
+        let err = parse_project(text, Path::new("bad.ron")).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("bad.ron:4:"), "{msg}");
+    }
+
+    #[test]
+    fn a_newer_format_version_is_refused_even_when_the_rest_does_not_parse() {
+        let text = "(format_version: 7, name: \"x\", future_thing: <<>>)";
+        let err = parse_project(text, Path::new("new.ron")).unwrap_err();
+        assert!(matches!(err, LoadError::TooNew { found: 7, .. }), "{err}");
+        assert!(err.to_string().contains("newer sitediff"));
+    }
+
+    #[test]
+    fn an_unknown_field_is_a_syntax_error_not_silently_dropped() {
+        let text = "(format_version: 1, name: \"x\", notes: \"typo\")";
+        let err = parse_project(text, Path::new("t.ron")).unwrap_err();
+        assert!(err.to_string().contains("notes"), "{err}");
+    }
+
+    #[test]
+    fn binary_garbage_is_reported_as_not_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.ron");
+        fs::write(&path, [0xff, 0xfe, 0x00, 0x81]).unwrap();
+        let err = load_project(&path).unwrap_err();
+        assert!(matches!(err, LoadError::NotText { offset: 0, .. }), "{err}");
+    }
+
+    #[test]
+    fn a_missing_file_is_a_read_error_naming_it() {
+        let err = load_project(Path::new("/nonexistent/dir/p.ron")).unwrap_err();
+        assert!(err.to_string().starts_with("/nonexistent/dir/p.ron: cannot read"));
+    }
+
+    #[test]
+    fn a_failed_save_leaves_the_old_file_intact() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.ron");
+        fs::write(&path, "old contents").unwrap();
+        // Saving into a folder that does not exist fails before touching anything.
+        let bad = dir.path().join("missing").join("p.ron");
+        assert!(save_project(&sample(), &bad).is_err());
+        // Saving over a folder fails and leaves it be.
+        let as_dir = dir.path().join("d.ron");
+        fs::create_dir(&as_dir).unwrap();
+        assert!(save_project(&sample(), &as_dir).is_err());
+        assert_eq!(fs::read_to_string(&path).unwrap(), "old contents");
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+            .collect();
+        assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn image_paths_are_stored_relative_to_the_project_with_forward_slashes() {
+        let rel = relative_image_path(Path::new("/data/proj/p.ron"), Path::new("/data/img/a.png"));
+        assert_eq!(rel, "../img/a.png");
+        assert_eq!(
+            resolve_image_path(Path::new("/data/proj/p.ron"), &rel),
+            Path::new("/data/proj/../img/a.png")
+        );
+        let unknown = CaptureDate::Unknown;
+        assert_eq!(unknown.to_string(), "unknown");
+    }
+}

@@ -1,0 +1,23 @@
+//! The project model: pure data with serde, no egui.
+//!
+//! Everything an analyst saves lives here: [`Project`], its [`Site`]s, their [`DatedImage`]s and
+//! [`Footprint`]s. Coordinates are *site coordinates* (the pixel frame of the site's reference
+//! image), stored as our own [`Point`] type so that a GUI upgrade can never change saved files.
+
+mod date;
+mod edit;
+mod footprint;
+pub mod geometry;
+mod ids;
+mod project;
+mod transform;
+mod validate;
+
+pub use date::{CaptureDate, Timestamp};
+pub use edit::{Edit, EditError, History};
+pub use footprint::{ChangeKind, Confidence, Footprint, Review, ReviewState};
+pub use geometry::{BoundingBox, Point, Polygon};
+pub use ids::{FootprintId, ImageId, NextIds, SiteId};
+pub use project::{DatedImage, FORMAT_VERSION, Project, Site};
+pub use transform::Affine;
+pub use validate::{Problem, validate};

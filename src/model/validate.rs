@@ -1,0 +1,288 @@
+//! Checks a parsed project for problems that the file's syntax cannot express: duplicate ids,
+//! dangling references, unusable outlines, dates in the wrong order.
+
+use super::footprint::Footprint;
+use super::ids::{FootprintId, ImageId, SiteId};
+use super::project::{Project, Site};
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+/// One problem found in a project, naming where it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub site: Option<SiteId>,
+    pub image: Option<ImageId>,
+    pub footprint: Option<FootprintId>,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut place = Vec::new();
+        if let Some(s) = self.site {
+            place.push(format!("site {s}"));
+        }
+        if let Some(i) = self.image {
+            place.push(format!("image {i}"));
+        }
+        if let Some(fp) = self.footprint {
+            place.push(format!("footprint {fp}"));
+        }
+        if place.is_empty() {
+            write!(f, "project: {}", self.message)
+        } else {
+            write!(f, "{}: {}", place.join(", "), self.message)
+        }
+    }
+}
+
+struct Collector(Vec<Problem>);
+
+impl Collector {
+    fn site(&mut self, s: SiteId, message: String) {
+        self.0.push(Problem {
+            site: Some(s),
+            image: None,
+            footprint: None,
+            message,
+        });
+    }
+    fn image(&mut self, s: SiteId, i: ImageId, message: String) {
+        self.0.push(Problem {
+            site: Some(s),
+            image: Some(i),
+            footprint: None,
+            message,
+        });
+    }
+    fn footprint(&mut self, s: SiteId, f: FootprintId, message: String) {
+        self.0.push(Problem {
+            site: Some(s),
+            image: None,
+            footprint: Some(f),
+            message,
+        });
+    }
+}
+
+/// Every problem in the project, in file order. Empty means valid.
+pub fn validate(project: &Project) -> Vec<Problem> {
+    let mut out = Collector(Vec::new());
+    if project.name.trim().is_empty() {
+        out.0.push(Problem {
+            site: None,
+            image: None,
+            footprint: None,
+            message: "the project has no name".into(),
+        });
+    }
+    let mut site_ids = HashSet::new();
+    let mut image_ids = HashSet::new();
+    let mut footprint_ids = HashSet::new();
+    for site in &project.sites {
+        if !site_ids.insert(site.id) {
+            out.site(site.id, format!("site id {} is used more than once", site.id));
+        }
+        validate_site(site, &mut image_ids, &mut footprint_ids, &mut out);
+    }
+    out.0
+}
+
+fn validate_site(
+    site: &Site,
+    image_ids: &mut HashSet<ImageId>,
+    footprint_ids: &mut HashSet<FootprintId>,
+    out: &mut Collector,
+) {
+    let sid = site.id;
+    let mut paths: HashMap<String, ImageId> = HashMap::new();
+    for img in &site.images {
+        if !image_ids.insert(img.id) {
+            out.image(sid, img.id, format!("image id {} is used more than once", img.id));
+        }
+        if img.path.trim().is_empty() {
+            out.image(sid, img.id, "has an empty path".into());
+        }
+        let key = normalize_path(&img.path);
+        if let Some(first) = paths.get(&key) {
+            out.image(
+                sid,
+                img.id,
+                format!("uses the same file `{}` as image {first}", img.path),
+            );
+        } else {
+            paths.insert(key, img.id);
+        }
+        if !img.to_site.is_usable() {
+            out.image(
+                sid,
+                img.id,
+                "its transform to the site frame is not invertible or not finite".into(),
+            );
+        }
+    }
+    match site.reference_image {
+        Some(r) if site.image(r).is_none() => {
+            out.site(sid, format!("reference image {r} is not an image of this site"))
+        }
+        None if !site.images.is_empty() => {
+            out.site(sid, "has images but no reference image".into())
+        }
+        _ => {}
+    }
+    for fp in &site.footprints {
+        if !footprint_ids.insert(fp.id) {
+            out.footprint(sid, fp.id, format!("footprint id {} is used more than once", fp.id));
+        }
+        validate_footprint(site, fp, out);
+    }
+}
+
+fn validate_footprint(site: &Site, fp: &Footprint, out: &mut Collector) {
+    let sid = site.id;
+    let before = site.image(fp.before);
+    let after = site.image(fp.after);
+    if before.is_none() {
+        out.footprint(
+            sid,
+            fp.id,
+            format!("its before image {} is not an image of this site", fp.before),
+        );
+    }
+    if after.is_none() {
+        out.footprint(
+            sid,
+            fp.id,
+            format!("its after image {} is not an image of this site", fp.after),
+        );
+    }
+    if fp.before == fp.after {
+        out.footprint(
+            sid,
+            fp.id,
+            format!("its before and after image are the same ({})", fp.before),
+        );
+    }
+    if let (Some(b), Some(a)) = (before, after)
+        && b.date.is_after(&a.date)
+    {
+        out.footprint(
+            sid,
+            fp.id,
+            format!(
+                "its before image {} ({}) is dated after its after image {} ({})",
+                b.id, b.date, a.id, a.date
+            ),
+        );
+    }
+    for p in fp.outline.problems() {
+        out.footprint(sid, fp.id, format!("outline {p}"));
+    }
+    if let Some(after_outline) = &fp.after_outline {
+        for p in after_outline.problems() {
+            out.footprint(sid, fp.id, format!("after-outline {p}"));
+        }
+    }
+    if fp.modified < fp.created {
+        out.footprint(sid, fp.id, "was modified before it was created".into());
+    }
+}
+
+/// Paths compare equal when they name the same file: `/` and `\` alike, `./` ignored.
+fn normalize_path(p: &str) -> String {
+    p.replace('\\', "/")
+        .split('/')
+        .filter(|c| !c.is_empty() && *c != ".")
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{CaptureDate, ChangeKind, DatedImage, Point, Polygon, Timestamp};
+
+    fn valid() -> Project {
+        let mut p = Project::new("demo");
+        let mut s = Site::new(SiteId(1), "plant");
+        s.images.push(DatedImage::new(ImageId(1), "jan.png", "2024-01-10".parse().unwrap()));
+        s.images.push(DatedImage::new(ImageId(2), "jul.png", "2024-07-10".parse().unwrap()));
+        s.reference_image = Some(ImageId(1));
+        s.footprints.push(Footprint::new(
+            FootprintId(1),
+            ChangeKind::New,
+            ImageId(1),
+            ImageId(2),
+            Polygon::rectangle(Point::new(0.0, 0.0), Point::new(4.0, 4.0)),
+            "ana",
+            Timestamp::from_unix(0).unwrap(),
+        ));
+        p.sites.push(s);
+        p.canonicalize();
+        p
+    }
+
+    fn messages(p: &Project) -> Vec<String> {
+        validate(p).iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn a_consistent_project_has_no_problems() {
+        assert!(validate(&valid()).is_empty(), "{:?}", messages(&valid()));
+    }
+
+    #[test]
+    fn duplicate_footprint_ids_are_named() {
+        let mut p = valid();
+        let dup = p.sites[0].footprints[0].clone();
+        p.sites[0].footprints.push(dup);
+        let m = messages(&p);
+        assert_eq!(m, vec!["site S1, footprint F1: footprint id F1 is used more than once"]);
+    }
+
+    #[test]
+    fn a_footprint_naming_an_unknown_image_is_reported() {
+        let mut p = valid();
+        p.sites[0].footprints[0].after = ImageId(9);
+        assert!(messages(&p)[0].contains("after image I9 is not an image of this site"));
+    }
+
+    #[test]
+    fn a_before_image_dated_after_its_after_image_is_reported() {
+        let mut p = valid();
+        p.sites[0].images[0].date = "2025-01-01".parse().unwrap();
+        let m = messages(&p);
+        assert!(m[0].contains("is dated after its after image"), "{m:?}");
+    }
+
+    #[test]
+    fn unknown_dates_are_not_an_ordering_problem() {
+        let mut p = valid();
+        p.sites[0].images[0].date = CaptureDate::Unknown;
+        assert!(validate(&p).is_empty());
+    }
+
+    #[test]
+    fn two_images_of_one_site_with_the_same_path_are_reported() {
+        let mut p = valid();
+        p.sites[0].images[1].path = "./jan.png".into();
+        assert!(messages(&p)[0].contains("uses the same file `./jan.png` as image I1"));
+    }
+
+    #[test]
+    fn short_and_non_finite_outlines_are_reported() {
+        let mut p = valid();
+        p.sites[0].footprints[0].outline.0.truncate(2);
+        assert!(messages(&p)[0].contains("outline has 2 distinct vertices"));
+        p.sites[0].footprints[0].outline.0 =
+            vec![Point::new(0.0, 0.0), Point::new(f64::INFINITY, 0.0), Point::new(1.0, 1.0)];
+        assert!(messages(&p)[0].contains("non-finite"));
+    }
+
+    #[test]
+    fn a_missing_reference_image_is_reported() {
+        let mut p = valid();
+        p.sites[0].reference_image = Some(ImageId(7));
+        assert!(messages(&p)[0].contains("reference image I7"));
+    }
+}
