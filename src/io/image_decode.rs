@@ -1,1 +1,852 @@
 //! Image decoding with explicit limits.
+//!
+//! Analysts open large scenes (30 000 x 30 000 pixels is ordinary), far over the 512 MiB that
+//! `image` admits by default, but a damaged or hostile header claiming 100 000 x 100 000 pixels
+//! must be refused from its header, before anything is allocated. So every file is read in two
+//! steps: the header first (dimensions, pixel type; checked against [`MAX_SIDE`] and
+//! [`MAX_DECODED_BYTES`]), then the pixels. The format comes from the file's content, never
+//! only from its extension.
+//!
+//! No input panics: damaged, truncated, empty, random or directory paths all give an
+//! [`ImageError`] whose message starts with the path.
+
+use image::{DynamicImage, ExtendedColorType, ImageDecoder, ImageFormat, ImageReader, Limits};
+use std::fs::File;
+use std::io::{self, BufReader, Read};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+/// The longest side, in pixels, that sitediff opens. Big enough for any single scene an analyst
+/// works on, small enough that a header claiming more is certainly damaged or hostile.
+pub const MAX_SIDE: u32 = 50_000;
+
+/// The largest decoded image, in bytes (width x height x bytes per pixel), that sitediff
+/// opens: 6 GiB. So 40 000 x 40 000 RGB 8-bit (4.5 GiB) is admitted, while 50 000 x 50 000
+/// RGB 8-bit (7.0 GiB) and 30 000 x 30 000 RGBA 16-bit (6.7 GiB) are refused.
+pub const MAX_DECODED_BYTES: u64 = 6 * 1024 * 1024 * 1024;
+
+/// What a decoder may allocate on top of the decoded image (`image::Limits::max_alloc`):
+/// working buffers, and for TIFF a second full copy of the pixels, which `image` decodes into
+/// its own buffer before copying them out.
+pub const MAX_DECODER_WORKING_BYTES: u64 = MAX_DECODED_BYTES;
+
+/// Why an image file could not be read. The message always starts with the file's path and
+/// says what went wrong, so it can be shown to the analyst as it is.
+#[derive(Debug, thiserror::Error)]
+pub enum ImageError {
+    /// The file could not be opened or read at all (missing, no permission, ...).
+    #[error("{}: cannot open the file: {error}", .path.display())]
+    Open { path: PathBuf, error: io::Error },
+    /// The path names a directory or other non-file.
+    #[error("{}: is not a file", .path.display())]
+    NotAFile { path: PathBuf },
+    /// The file has zero bytes.
+    #[error("{}: the file is empty", .path.display())]
+    Empty { path: PathBuf },
+    /// The content is not any image format `image` recognises.
+    #[error(
+        "{}: not a recognised image (sitediff opens PNG, JPEG, TIFF and WebP files)",
+        .path.display()
+    )]
+    UnknownFormat { path: PathBuf },
+    /// A recognised format, or a variant of one (e.g. a TIFF with 8 bands), that sitediff
+    /// cannot decode.
+    #[error("{}: unsupported image: {message}", .path.display())]
+    Unsupported { path: PathBuf, message: String },
+    /// The header gives a side longer than [`MAX_SIDE`].
+    #[error(
+        "{}: image is {width} x {height} pixels; sitediff opens images up to {MAX_SIDE} pixels per side",
+        .path.display()
+    )]
+    TooLarge {
+        path: PathBuf,
+        width: u32,
+        height: u32,
+    },
+    /// The decoded pixels would take more than [`MAX_DECODED_BYTES`].
+    #[error(
+        "{}: image is {width} x {height} pixels of {pixel_type}, {:.1} GiB once decoded; sitediff decodes images up to {} GiB",
+        .path.display(),
+        gib(*.bytes),
+        MAX_DECODED_BYTES >> 30
+    )]
+    TooManyBytes {
+        path: PathBuf,
+        width: u32,
+        height: u32,
+        pixel_type: String,
+        bytes: u64,
+    },
+    /// The decoder ran out of its allocation budget while decoding (e.g. huge compressed
+    /// chunks).
+    #[error("{}: image exceeds sitediff's memory limits: {message}", .path.display())]
+    OverLimit { path: PathBuf, message: String },
+    /// The data is damaged or cut short; `message` is the decoder's own explanation.
+    #[error("{}: the image data is damaged or incomplete: {message}", .path.display())]
+    Corrupt { path: PathBuf, message: String },
+}
+
+impl ImageError {
+    /// The file the error is about.
+    pub fn path(&self) -> &Path {
+        match self {
+            ImageError::Open { path, .. }
+            | ImageError::NotAFile { path }
+            | ImageError::Empty { path }
+            | ImageError::UnknownFormat { path }
+            | ImageError::Unsupported { path, .. }
+            | ImageError::TooLarge { path, .. }
+            | ImageError::TooManyBytes { path, .. }
+            | ImageError::OverLimit { path, .. }
+            | ImageError::Corrupt { path, .. } => path,
+        }
+    }
+}
+
+fn gib(bytes: u64) -> f64 {
+    bytes as f64 / (1u64 << 30) as f64
+}
+
+/// What an image file holds, read from its header only; for the import dialog and the image
+/// list, before (or instead of) decoding the pixels.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageInfo {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// The container format, detected from the content: "PNG", "JPEG", "TIFF" or "WebP".
+    pub format: &'static str,
+    /// The pixel type as stored in the file, e.g. "RGB 8-bit", "Gray 16-bit", "RGBA 8-bit".
+    pub pixel_type: String,
+    /// Bands (channels) per pixel as stored in the file: 1 gray, 2 gray + alpha, 3 RGB, 4 RGBA
+    /// or CMYK.
+    pub bands: u8,
+    /// Bits per sample as stored in the file (1 to 32).
+    pub bits_per_sample: u8,
+    /// Size of the file on disk, in bytes.
+    pub file_size: u64,
+    /// Bytes the decoded image takes in memory (it may be wider than stored, e.g. 1-bit gray
+    /// decodes to 8-bit).
+    pub decoded_bytes: u64,
+}
+
+/// Reads only the header of the image at `path` and says what it holds. Fails, like
+/// [`decode_image`] would, on an unreadable, unrecognised or too large file, so a file that
+/// probes fine is expected to decode (unless its pixel data is damaged). Fast for PNG, TIFF and
+/// WebP; for JPEG, `image` reads the whole file into memory to parse the header.
+pub fn probe_image(path: &Path) -> Result<ImageInfo, ImageError> {
+    guard_panics(path, || open_checked(path).map(|(_, info)| info))
+}
+
+/// Decodes the image at `path` into memory, at its own bit depth and band count (a 16-bit
+/// gray TIFF stays 16-bit gray). The header is checked against [`MAX_SIDE`] and
+/// [`MAX_DECODED_BYTES`] before the pixels are allocated. EXIF orientation is deliberately not
+/// applied: overhead imagery is georeferenced in its stored pixel frame.
+///
+/// Slow for large images: call it off the UI thread.
+pub fn decode_image(path: &Path) -> Result<DynamicImage, ImageError> {
+    guard_panics(path, || {
+        let (mut decoder, info) = open_checked(path)?;
+        decoder
+            .set_limits(limits(MAX_DECODER_WORKING_BYTES))
+            .map_err(|e| from_image_error(path, e))?;
+        let image = DynamicImage::from_decoder(decoder).map_err(|e| from_image_error(path, e))?;
+        // The JPEG decoder is lenient: a file cut short decodes, with the missing part gray.
+        // An analyst must not outline changes on invented pixels, so that is an error.
+        if info.format == "JPEG" && !jpeg_has_end_marker(path).unwrap_or(false) {
+            return Err(ImageError::Corrupt {
+                path: path.to_path_buf(),
+                message: "the JPEG data ends without its end-of-image marker (truncated?)"
+                    .to_string(),
+            });
+        }
+        Ok(image)
+    })
+}
+
+/// True when the JPEG file at `path` has an end-of-image marker (FF D9) after its first scan,
+/// i.e. was not cut short. Walks the marker segments up to the first start-of-scan (skipping
+/// their payloads, which may hold an EXIF thumbnail with markers of its own), then looks for
+/// FF D9 in the rest: entropy-coded data never contains it. Streams; reads no more than once.
+fn jpeg_has_end_marker(path: &Path) -> io::Result<bool> {
+    let mut reader = BufReader::new(File::open(path)?);
+    let mut byte = [0u8; 1];
+    let mut next = |reader: &mut BufReader<File>| -> io::Result<Option<u8>> {
+        match reader.read(&mut byte)? {
+            0 => Ok(None),
+            _ => Ok(Some(byte[0])),
+        }
+    };
+    if next(&mut reader)? != Some(0xFF) || next(&mut reader)? != Some(0xD8) {
+        // Not a JPEG start; the decoder has judged the data already.
+        return Ok(true);
+    }
+    // Marker segments up to the first start-of-scan.
+    loop {
+        let Some(mut code) = next(&mut reader)? else {
+            return Ok(false);
+        };
+        if code != 0xFF {
+            // Stray bytes between segments: tolerated, as decoders do.
+            continue;
+        }
+        while code == 0xFF {
+            let Some(c) = next(&mut reader)? else {
+                return Ok(false);
+            };
+            code = c;
+        }
+        match code {
+            0xD9 => return Ok(true),
+            0xDA => break,
+            0x00 | 0x01 | 0xD0..=0xD8 => continue,
+            _ => {
+                let (Some(high), Some(low)) = (next(&mut reader)?, next(&mut reader)?) else {
+                    return Ok(false);
+                };
+                let length = u16::from_be_bytes([high, low]);
+                reader.seek_relative(i64::from(length.saturating_sub(2)))?;
+            }
+        }
+    }
+    // Scan data (and any later segments) up to FF D9.
+    let mut previous_was_ff = false;
+    let mut chunk = vec![0u8; 1 << 16];
+    loop {
+        let n = reader.read(&mut chunk)?;
+        if n == 0 {
+            return Ok(false);
+        }
+        for &b in &chunk[..n] {
+            if previous_was_ff && b == 0xD9 {
+                return Ok(true);
+            }
+            previous_was_ff = b == 0xFF;
+        }
+    }
+}
+
+/// The limits handed to `image`: the side limit is strict (checked from the header by every
+/// decoder), `max_alloc` bounds the decoder's own allocations.
+fn limits(max_alloc: u64) -> Limits {
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(max_alloc);
+    limits
+}
+
+/// Opens `path`, detects its format from the content, reads the header and checks it against
+/// the limits. Returns the decoder, positioned to read the pixels, and what the header says.
+fn open_checked(path: &Path) -> Result<(impl ImageDecoder, ImageInfo), ImageError> {
+    let open_error = |error| ImageError::Open {
+        path: path.to_path_buf(),
+        error,
+    };
+    let file = File::open(path).map_err(open_error)?;
+    let metadata = file.metadata().map_err(open_error)?;
+    if !metadata.is_file() {
+        return Err(ImageError::NotAFile {
+            path: path.to_path_buf(),
+        });
+    }
+    let file_size = metadata.len();
+    if file_size == 0 {
+        return Err(ImageError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+
+    let mut reader = ImageReader::new(BufReader::new(file))
+        .with_guessed_format()
+        .map_err(open_error)?;
+    let format = match reader.format() {
+        None => {
+            return Err(ImageError::UnknownFormat {
+                path: path.to_path_buf(),
+            });
+        }
+        Some(format) => format_name(format).ok_or_else(|| ImageError::Unsupported {
+            path: path.to_path_buf(),
+            message: format!(
+                "{format:?} images are not supported; sitediff opens PNG, JPEG, TIFF and WebP"
+            ),
+        })?,
+    };
+
+    // No side limit yet: the header's dimensions are checked below so that the message can
+    // give them. Reading a header allocates nothing in proportion to the claimed pixel count.
+    let mut header_limits = Limits::default();
+    header_limits.max_alloc = Some(MAX_DECODER_WORKING_BYTES);
+    reader.limits(header_limits);
+    let decoder = reader
+        .into_decoder()
+        .map_err(|e| from_image_error(path, e))?;
+
+    let (width, height) = decoder.dimensions();
+    if width > MAX_SIDE || height > MAX_SIDE {
+        return Err(ImageError::TooLarge {
+            path: path.to_path_buf(),
+            width,
+            height,
+        });
+    }
+    let stored = decoder.original_color_type();
+    let pixel_type = pixel_type_name(stored);
+    let decoded_bytes = decoder.total_bytes();
+    if decoded_bytes > MAX_DECODED_BYTES {
+        return Err(ImageError::TooManyBytes {
+            path: path.to_path_buf(),
+            width,
+            height,
+            pixel_type,
+            bytes: decoded_bytes,
+        });
+    }
+    let bands = stored.channel_count();
+    let bits_per_sample = match bands {
+        0 => 0,
+        n => u8::try_from(stored.bits_per_pixel() / u16::from(n)).unwrap_or(u8::MAX),
+    };
+    let info = ImageInfo {
+        width,
+        height,
+        format,
+        pixel_type,
+        bands,
+        bits_per_sample,
+        file_size,
+        decoded_bytes,
+    };
+    Ok((decoder, info))
+}
+
+/// The formats sitediff opens, by display name; `None` for the others.
+fn format_name(format: ImageFormat) -> Option<&'static str> {
+    match format {
+        ImageFormat::Png => Some("PNG"),
+        ImageFormat::Jpeg => Some("JPEG"),
+        ImageFormat::Tiff => Some("TIFF"),
+        ImageFormat::WebP => Some("WebP"),
+        _ => None,
+    }
+}
+
+/// "RGB 8-bit", "Gray 16-bit", "RGBA 32-bit float", ...
+fn pixel_type_name(color: ExtendedColorType) -> String {
+    use ExtendedColorType as C;
+    let (model, bits) = match color {
+        C::A8 => ("Alpha", "8-bit"),
+        C::L1 => ("Gray", "1-bit"),
+        C::La1 => ("Gray+alpha", "1-bit"),
+        C::Rgb1 => ("RGB", "1-bit"),
+        C::Rgba1 => ("RGBA", "1-bit"),
+        C::L2 => ("Gray", "2-bit"),
+        C::La2 => ("Gray+alpha", "2-bit"),
+        C::Rgb2 => ("RGB", "2-bit"),
+        C::Rgba2 => ("RGBA", "2-bit"),
+        C::L4 => ("Gray", "4-bit"),
+        C::La4 => ("Gray+alpha", "4-bit"),
+        C::Rgb4 => ("RGB", "4-bit"),
+        C::Rgba4 => ("RGBA", "4-bit"),
+        C::Rgb5x1 => ("RGB", "5-bit"),
+        C::L8 => ("Gray", "8-bit"),
+        C::La8 => ("Gray+alpha", "8-bit"),
+        C::Rgb8 => ("RGB", "8-bit"),
+        C::Rgba8 => ("RGBA", "8-bit"),
+        C::L16 => ("Gray", "16-bit"),
+        C::La16 => ("Gray+alpha", "16-bit"),
+        C::Rgb16 => ("RGB", "16-bit"),
+        C::Rgba16 => ("RGBA", "16-bit"),
+        C::Bgr8 => ("BGR", "8-bit"),
+        C::Bgra8 => ("BGRA", "8-bit"),
+        C::Rgb32F => ("RGB", "32-bit float"),
+        C::Rgba32F => ("RGBA", "32-bit float"),
+        C::Cmyk8 => ("CMYK", "8-bit"),
+        C::Cmyk16 => ("CMYK", "16-bit"),
+        other => {
+            return format!(
+                "{} band(s), {} bits per pixel",
+                other.channel_count(),
+                other.bits_per_pixel()
+            );
+        }
+    };
+    format!("{model} {bits}")
+}
+
+/// Puts an `image` error into words about `path`.
+fn from_image_error(path: &Path, error: image::ImageError) -> ImageError {
+    let path = path.to_path_buf();
+    match error {
+        image::ImageError::Unsupported(e) => ImageError::Unsupported {
+            path,
+            message: e.to_string(),
+        },
+        image::ImageError::Limits(e) => ImageError::OverLimit {
+            path,
+            message: e.to_string(),
+        },
+        image::ImageError::IoError(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
+            ImageError::Corrupt {
+                path,
+                message: "the file ends early (truncated?)".to_string(),
+            }
+        }
+        image::ImageError::IoError(e) => ImageError::Corrupt {
+            path,
+            message: format!("read failed: {e}"),
+        },
+        other => ImageError::Corrupt {
+            path,
+            message: other.to_string(),
+        },
+    }
+}
+
+/// Runs `read`, turning a panic inside a third-party decoder (a bug there, triggered by
+/// damaged data) into an error about `path`, so that one bad file cannot take down the session
+/// and the analyst's unsaved work.
+fn guard_panics<T>(
+    path: &Path,
+    read: impl FnOnce() -> Result<T, ImageError>,
+) -> Result<T, ImageError> {
+    catch_unwind(AssertUnwindSafe(read)).unwrap_or_else(|_| {
+        Err(ImageError::Corrupt {
+            path: path.to_path_buf(),
+            message: "the decoder failed on this data (internal decoder error)".to_string(),
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::codecs::jpeg::JpegEncoder;
+    use image::codecs::png::PngEncoder;
+    use image::codecs::tiff::TiffEncoder;
+    use image::codecs::webp::WebPEncoder;
+    use image::{GenericImageView, ImageBuffer, ImageEncoder, Luma, Rgb, Rgba};
+    use std::time::{Duration, Instant};
+
+    fn rgb8(w: u32, h: u32) -> ImageBuffer<Rgb<u8>, Vec<u8>> {
+        ImageBuffer::from_fn(w, h, |x, y| {
+            Rgb([(x * 7) as u8, (y * 13) as u8, ((x + y) * 3) as u8])
+        })
+    }
+
+    fn gray16(w: u32, h: u32) -> ImageBuffer<Luma<u16>, Vec<u16>> {
+        ImageBuffer::from_fn(w, h, |x, y| Luma([(x * 1000 + y * 17) as u16]))
+    }
+
+    fn rgba8(w: u32, h: u32) -> ImageBuffer<Rgba<u8>, Vec<u8>> {
+        ImageBuffer::from_fn(w, h, |x, y| {
+            Rgba([(x * 5) as u8, (y * 9) as u8, 200, ((x * y) % 256) as u8])
+        })
+    }
+
+    fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    fn png_bytes(img: &DynamicImage) -> Vec<u8> {
+        let mut out = Vec::new();
+        img.write_with_encoder(PngEncoder::new(&mut out)).unwrap();
+        out
+    }
+
+    fn jpeg_bytes(img: &DynamicImage) -> Vec<u8> {
+        let mut out = Vec::new();
+        img.write_with_encoder(JpegEncoder::new_with_quality(&mut out, 95))
+            .unwrap();
+        out
+    }
+
+    fn tiff_bytes(img: &DynamicImage) -> Vec<u8> {
+        let mut out = std::io::Cursor::new(Vec::new());
+        img.write_with_encoder(TiffEncoder::new(&mut out)).unwrap();
+        out.into_inner()
+    }
+
+    /// CRC-32 (ISO-HDLC, as PNG uses it), bit by bit: small and dependency-free.
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = 0xFFFF_FFFFu32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                let mask = (crc & 1).wrapping_neg();
+                crc = (crc >> 1) ^ (0xEDB8_8320 & mask);
+            }
+        }
+        !crc
+    }
+
+    fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+        let mut chunk = (data.len() as u32).to_be_bytes().to_vec();
+        chunk.extend_from_slice(kind);
+        chunk.extend_from_slice(data);
+        let mut crc_input = kind.to_vec();
+        crc_input.extend_from_slice(data);
+        chunk.extend_from_slice(&crc32(&crc_input).to_be_bytes());
+        chunk
+    }
+
+    /// A syntactically valid PNG whose header claims `w` x `h` RGB 8-bit pixels, followed by a
+    /// tiny IDAT and IEND; far too little data for the claimed size.
+    fn png_claiming(w: u32, h: u32) -> Vec<u8> {
+        let mut bytes = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+        let mut ihdr = w.to_be_bytes().to_vec();
+        ihdr.extend_from_slice(&h.to_be_bytes());
+        ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+        bytes.extend(png_chunk(b"IHDR", &ihdr));
+        bytes.extend(png_chunk(
+            b"IDAT",
+            &[0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
+        ));
+        bytes.extend(png_chunk(b"IEND", &[]));
+        bytes
+    }
+
+    /// A tiny deterministic byte generator for the random-input tests.
+    fn pseudo_random_bytes(seed: u64, len: usize) -> Vec<u8> {
+        let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        (0..len)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state >> 24) as u8
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_hand_made_png_crc_matches_the_reference_value() {
+        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+    }
+
+    #[test]
+    fn an_8_bit_rgb_png_round_trips_and_probes_as_rgb_8_bit() {
+        let dir = tempfile::tempdir().unwrap();
+        let img = DynamicImage::ImageRgb8(rgb8(37, 21));
+        let path = write(dir.path(), "site.png", &png_bytes(&img));
+
+        let info = probe_image(&path).unwrap();
+        assert_eq!((info.width, info.height), (37, 21));
+        assert_eq!(info.format, "PNG");
+        assert_eq!(info.pixel_type, "RGB 8-bit");
+        assert_eq!((info.bands, info.bits_per_sample), (3, 8));
+        assert_eq!(info.file_size, std::fs::metadata(&path).unwrap().len());
+        assert_eq!(info.decoded_bytes, 37 * 21 * 3);
+
+        assert_eq!(decode_image(&path).unwrap(), img);
+    }
+
+    #[test]
+    fn a_16_bit_gray_png_round_trips_at_16_bits() {
+        let dir = tempfile::tempdir().unwrap();
+        let img = DynamicImage::ImageLuma16(gray16(19, 33));
+        let path = write(dir.path(), "gray.png", &png_bytes(&img));
+
+        let info = probe_image(&path).unwrap();
+        assert_eq!(info.pixel_type, "Gray 16-bit");
+        assert_eq!((info.bands, info.bits_per_sample), (1, 16));
+        assert_eq!(decode_image(&path).unwrap(), img);
+    }
+
+    #[test]
+    fn a_jpeg_decodes_to_its_size_with_pixels_close_to_the_original() {
+        let dir = tempfile::tempdir().unwrap();
+        let original = rgb8(64, 48);
+        let path = write(
+            dir.path(),
+            "scene.jpg",
+            &jpeg_bytes(&DynamicImage::ImageRgb8(original.clone())),
+        );
+
+        let info = probe_image(&path).unwrap();
+        assert_eq!((info.width, info.height, info.format), (64, 48, "JPEG"));
+        assert_eq!(info.pixel_type, "RGB 8-bit");
+
+        let decoded = decode_image(&path).unwrap().to_rgb8();
+        assert_eq!(decoded.dimensions(), (64, 48));
+        let mean_error = original
+            .as_raw()
+            .iter()
+            .zip(decoded.as_raw())
+            .map(|(a, b)| f64::from(a.abs_diff(*b)))
+            .sum::<f64>()
+            / original.as_raw().len() as f64;
+        assert!(mean_error < 12.0, "mean error {mean_error}");
+    }
+
+    #[test]
+    fn a_lossless_webp_round_trips_exactly() {
+        let dir = tempfile::tempdir().unwrap();
+        let img = rgba8(30, 17);
+        let mut bytes = Vec::new();
+        WebPEncoder::new_lossless(&mut bytes)
+            .write_image(img.as_raw(), 30, 17, ExtendedColorType::Rgba8)
+            .unwrap();
+        let path = write(dir.path(), "tile.webp", &bytes);
+
+        let info = probe_image(&path).unwrap();
+        assert_eq!((info.width, info.height, info.format), (30, 17, "WebP"));
+        assert_eq!(decode_image(&path).unwrap().to_rgba8(), img);
+    }
+
+    #[test]
+    fn an_8_bit_rgb_tiff_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let img = DynamicImage::ImageRgb8(rgb8(41, 29));
+        let path = write(dir.path(), "scene.tif", &tiff_bytes(&img));
+
+        let info = probe_image(&path).unwrap();
+        assert_eq!(
+            (info.format, info.pixel_type.as_str()),
+            ("TIFF", "RGB 8-bit")
+        );
+        assert_eq!(decode_image(&path).unwrap(), img);
+    }
+
+    #[test]
+    fn a_16_bit_single_band_tiff_round_trips_at_16_bits() {
+        let dir = tempfile::tempdir().unwrap();
+        let img = DynamicImage::ImageLuma16(gray16(23, 31));
+        let path = write(dir.path(), "dem.tif", &tiff_bytes(&img));
+
+        let info = probe_image(&path).unwrap();
+        assert_eq!(info.pixel_type, "Gray 16-bit");
+        assert_eq!((info.bands, info.bits_per_sample), (1, 16));
+        assert_eq!(decode_image(&path).unwrap(), img);
+    }
+
+    #[test]
+    fn a_4_band_rgba_tiff_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let img = DynamicImage::ImageRgba8(rgba8(26, 14));
+        let path = write(dir.path(), "rgba.tif", &tiff_bytes(&img));
+
+        let info = probe_image(&path).unwrap();
+        assert_eq!((info.bands, info.pixel_type.as_str()), (4, "RGBA 8-bit"));
+        assert_eq!(decode_image(&path).unwrap(), img);
+    }
+
+    #[test]
+    fn the_format_comes_from_the_content_not_the_extension() {
+        let dir = tempfile::tempdir().unwrap();
+        let img = DynamicImage::ImageRgb8(rgb8(8, 8));
+        let path = write(dir.path(), "really_a_png.jpg", &png_bytes(&img));
+        assert_eq!(probe_image(&path).unwrap().format, "PNG");
+        assert_eq!(decode_image(&path).unwrap(), img);
+    }
+
+    #[test]
+    fn a_png_header_claiming_100000_pixels_a_side_is_refused_quickly_with_the_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "huge.png", &png_claiming(100_000, 100_000));
+
+        let start = Instant::now();
+        let err = decode_image(&path).unwrap_err();
+        assert!(start.elapsed() < Duration::from_secs(2));
+        let message = err.to_string();
+        assert!(matches!(err, ImageError::TooLarge { .. }), "{message}");
+        assert!(
+            message.starts_with(&path.display().to_string()),
+            "{message}"
+        );
+        assert!(message.contains("100000 x 100000"), "{message}");
+        assert!(message.contains("50000"), "{message}");
+        assert!(matches!(
+            probe_image(&path),
+            Err(ImageError::TooLarge {
+                width: 100_000,
+                height: 100_000,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn a_header_within_the_side_limit_but_too_many_bytes_is_refused_with_the_size() {
+        let dir = tempfile::tempdir().unwrap();
+        // 50 000 x 50 000 RGB 8-bit is 7 GiB once decoded.
+        let path = write(dir.path(), "wide.png", &png_claiming(50_000, 50_000));
+
+        let err = decode_image(&path).unwrap_err();
+        let message = err.to_string();
+        assert!(matches!(err, ImageError::TooManyBytes { .. }), "{message}");
+        assert!(message.contains("50000 x 50000"), "{message}");
+        assert!(message.contains("RGB 8-bit"), "{message}");
+        assert!(message.contains("7.0 GiB"), "{message}");
+    }
+
+    #[test]
+    fn a_png_header_of_a_plausible_size_with_missing_data_is_reported_as_damaged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "short.png", &png_claiming(1000, 1000));
+        assert!(probe_image(&path).is_ok());
+        let err = decode_image(&path).unwrap_err();
+        assert!(matches!(err, ImageError::Corrupt { .. }), "{err}");
+    }
+
+    #[test]
+    fn a_truncated_png_gives_an_error_naming_the_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = png_bytes(&DynamicImage::ImageRgb8(rgb8(200, 150)));
+        let path = write(dir.path(), "cut.png", &bytes[..bytes.len() / 2]);
+        let err = decode_image(&path).unwrap_err();
+        assert!(matches!(err, ImageError::Corrupt { .. }), "{err}");
+        assert!(err.to_string().starts_with(&path.display().to_string()));
+    }
+
+    #[test]
+    fn a_truncated_jpeg_gives_an_error_naming_the_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = jpeg_bytes(&DynamicImage::ImageRgb8(rgb8(200, 150)));
+        for cut in [bytes.len() / 2, 40, 3] {
+            let path = write(dir.path(), "cut.jpg", &bytes[..cut]);
+            let err = decode_image(&path).unwrap_err();
+            assert!(
+                err.to_string().starts_with(&path.display().to_string()),
+                "cut at {cut}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_truncated_jpeg_with_a_complete_exif_thumbnail_is_still_truncated() {
+        let dir = tempfile::tempdir().unwrap();
+        let thumbnail = jpeg_bytes(&DynamicImage::ImageRgb8(rgb8(16, 16)));
+        let field = exif::Field {
+            tag: exif::Tag::DateTime,
+            ifd_num: exif::In::PRIMARY,
+            value: exif::Value::Ascii(vec![b"2024:07:15 10:32:00".to_vec()]),
+        };
+        let mut writer = exif::experimental::Writer::new();
+        writer.push_field(&field);
+        writer.set_jpeg(&thumbnail, exif::In::THUMBNAIL);
+        let mut exif_block = std::io::Cursor::new(Vec::new());
+        writer.write(&mut exif_block, false).unwrap();
+
+        let mut bytes = Vec::new();
+        let mut encoder = JpegEncoder::new_with_quality(&mut bytes, 90);
+        encoder.set_exif_metadata(exif_block.into_inner()).unwrap();
+        encoder
+            .write_image(rgb8(200, 150).as_raw(), 200, 150, ExtendedColorType::Rgb8)
+            .unwrap();
+
+        let whole = write(dir.path(), "whole.jpg", &bytes);
+        assert!(decode_image(&whole).is_ok());
+        let cut = write(dir.path(), "cut.jpg", &bytes[..bytes.len() * 3 / 4]);
+        let err = decode_image(&cut).unwrap_err();
+        assert!(err.to_string().contains("end-of-image marker"), "{err}");
+    }
+
+    #[test]
+    fn a_jpeg_with_trailing_bytes_after_its_end_marker_decodes() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut bytes = jpeg_bytes(&DynamicImage::ImageRgb8(rgb8(40, 30)));
+        bytes.extend_from_slice(&[0u8; 100]);
+        let path = write(dir.path(), "padded.jpg", &bytes);
+        assert_eq!(decode_image(&path).unwrap().dimensions(), (40, 30));
+    }
+
+    #[test]
+    fn a_truncated_tiff_gives_an_error_naming_the_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = tiff_bytes(&DynamicImage::ImageRgb8(rgb8(120, 90)));
+        for cut in [bytes.len() - 10, bytes.len() / 2, 12] {
+            let path = write(dir.path(), "cut.tif", &bytes[..cut]);
+            let err = decode_image(&path).unwrap_err();
+            assert!(
+                err.to_string().starts_with(&path.display().to_string()),
+                "cut at {cut}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn random_bytes_are_an_unknown_format() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "noise.png", &pseudo_random_bytes(7, 5000));
+        let err = decode_image(&path).unwrap_err();
+        assert!(matches!(err, ImageError::UnknownFormat { .. }), "{err}");
+        assert!(err.to_string().contains("noise.png"));
+    }
+
+    #[test]
+    fn random_bytes_behind_a_real_signature_give_errors_and_never_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let signatures: [&[u8]; 5] = [
+            &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A],
+            &[0xFF, 0xD8, 0xFF, 0xE0],
+            b"II*\0",
+            b"MM\0*",
+            b"RIFF\0\0\0\0WEBPVP8L",
+        ];
+        for (i, signature) in signatures.iter().enumerate() {
+            for seed in 0..40u64 {
+                let mut bytes = signature.to_vec();
+                bytes.extend(pseudo_random_bytes(
+                    seed * 10 + i as u64,
+                    64 + 97 * seed as usize,
+                ));
+                let path = write(dir.path(), "fuzz.bin", &bytes);
+                let decoded = decode_image(&path);
+                let probed = probe_image(&path);
+                for result in [decoded.err(), probed.err()].into_iter().flatten() {
+                    assert!(
+                        !result.to_string().contains("internal decoder error"),
+                        "signature {i}, seed {seed}: {result}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_empty_file_is_reported_as_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "empty.tif", &[]);
+        let err = decode_image(&path).unwrap_err();
+        assert!(matches!(err, ImageError::Empty { .. }), "{err}");
+        assert!(err.to_string().contains("empty.tif"));
+    }
+
+    #[test]
+    fn a_directory_is_not_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = decode_image(dir.path()).unwrap_err();
+        assert!(
+            matches!(err, ImageError::NotAFile { .. } | ImageError::Open { .. }),
+            "{err}"
+        );
+        assert_eq!(err.path(), dir.path());
+    }
+
+    #[test]
+    fn a_missing_file_cannot_be_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing.png");
+        let err = probe_image(&path).unwrap_err();
+        assert!(matches!(err, ImageError::Open { .. }), "{err}");
+        assert!(err.to_string().contains("missing.png"));
+    }
+
+    #[test]
+    fn a_gif_is_recognised_but_unsupported() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            "anim.gif",
+            b"GIF89a\x01\x00\x01\x00\x00\x00\x00;",
+        );
+        let err = probe_image(&path).unwrap_err();
+        assert!(matches!(err, ImageError::Unsupported { .. }), "{err}");
+        assert!(err.to_string().contains("Gif"), "{err}");
+    }
+}

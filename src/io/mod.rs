@@ -3,6 +3,9 @@
 
 pub mod dates;
 pub mod image_decode;
+pub mod loader;
+pub mod new_project;
 pub mod project_file;
+pub mod pyramid;
 
 pub use project_file::{LoadError, SaveError, load_project, project_to_string, save_project};

@@ -222,9 +222,7 @@ pub fn resolve_image_path(project_file: &Path, image_path: &str) -> PathBuf {
 /// How a project file at `project_file` should name `image`: relative to the project's folder
 /// with `/` separators, or absolute when no relative path exists (another drive).
 pub fn relative_image_path(project_file: &Path, image: &Path) -> String {
-    let absolute = |p: &Path| {
-        std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
-    };
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     let base = absolute(project_file.parent().unwrap_or(Path::new("")));
     let img = absolute(image);
     match pathdiff::diff_paths(&img, &base) {
@@ -241,15 +239,23 @@ pub fn relative_image_path(project_file: &Path, image: &Path) -> String {
 mod tests {
     use super::*;
     use crate::model::{
-        CaptureDate, ChangeKind, DatedImage, Footprint, FootprintId, ImageId, Point, Polygon,
-        Site, SiteId, Timestamp,
+        CaptureDate, ChangeKind, DatedImage, Footprint, FootprintId, ImageId, Point, Polygon, Site,
+        SiteId, Timestamp,
     };
 
     fn sample() -> Project {
         let mut p = Project::new("Harbour works");
         let mut s = Site::new(SiteId(1), "North yard");
-        s.images.push(DatedImage::new(ImageId(2), "img/jul.png", "2024-07-01".parse().unwrap()));
-        s.images.push(DatedImage::new(ImageId(1), "img/jan.png", "2024-01-05".parse().unwrap()));
+        s.images.push(DatedImage::new(
+            ImageId(2),
+            "img/jul.png",
+            "2024-07-01".parse().unwrap(),
+        ));
+        s.images.push(DatedImage::new(
+            ImageId(1),
+            "img/jan.png",
+            "2024-01-05".parse().unwrap(),
+        ));
         s.reference_image = Some(ImageId(1));
         let mut f = Footprint::new(
             FootprintId(3),
@@ -285,7 +291,10 @@ mod tests {
         let loaded = load_project(&path).unwrap();
         save_project(&loaded, &path).unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), first);
-        assert_eq!(fs::read_to_string(dir.path().join("p.ron.bak")).unwrap(), first);
+        assert_eq!(
+            fs::read_to_string(dir.path().join("p.ron.bak")).unwrap(),
+            first
+        );
     }
 
     #[test]
@@ -323,7 +332,10 @@ mod tests {
     #[test]
     fn a_missing_file_is_a_read_error_naming_it() {
         let err = load_project(Path::new("/nonexistent/dir/p.ron")).unwrap_err();
-        assert!(err.to_string().starts_with("/nonexistent/dir/p.ron: cannot read"));
+        assert!(
+            err.to_string()
+                .starts_with("/nonexistent/dir/p.ron: cannot read")
+        );
     }
 
     #[test]

@@ -119,7 +119,9 @@ impl Edit {
         match self {
             Edit::AddFootprint { footprint, .. } => format!("add footprint {}", footprint.id),
             Edit::RemoveFootprint { id, .. } => format!("delete footprint {id}"),
-            Edit::ReplaceFootprint { footprint, .. } => format!("change footprint {}", footprint.id),
+            Edit::ReplaceFootprint { footprint, .. } => {
+                format!("change footprint {}", footprint.id)
+            }
             Edit::ReplaceImage { image, .. } => format!("change image {}", image.id),
             Edit::RenameProject(_) => "rename project".to_string(),
             Edit::Batch(v) => match v.first() {
@@ -216,6 +218,11 @@ impl History {
         self.saved = self.current;
     }
 
+    /// Records that no state of the project has been saved yet (a project made in memory).
+    pub fn mark_never_saved(&mut self) {
+        self.saved = u64::MAX;
+    }
+
     /// True when the project differs from what was last saved (or loaded).
     pub fn is_dirty(&self) -> bool {
         self.current != self.saved
@@ -241,8 +248,10 @@ mod tests {
         let mut s = Site::new(sid, "plant");
         let a = p.next_ids.new_image();
         let b = p.next_ids.new_image();
-        s.images.push(DatedImage::new(a, "a.png", CaptureDate::Unknown));
-        s.images.push(DatedImage::new(b, "b.png", CaptureDate::Unknown));
+        s.images
+            .push(DatedImage::new(a, "a.png", CaptureDate::Unknown));
+        s.images
+            .push(DatedImage::new(b, "b.png", CaptureDate::Unknown));
         s.reference_image = Some(a);
         p.sites.push(s);
         p
@@ -331,8 +340,14 @@ mod tests {
         let mut h = History::new();
         let mut img = p.sites[0].images[0].clone();
         img.path = "moved/a.png".into();
-        h.apply(&mut p, Edit::ReplaceImage { site: SiteId(1), image: img })
-            .unwrap();
+        h.apply(
+            &mut p,
+            Edit::ReplaceImage {
+                site: SiteId(1),
+                image: img,
+            },
+        )
+        .unwrap();
         h.mark_saved();
         assert!(!h.is_dirty());
         h.apply(&mut p, Edit::RenameProject("x".into())).unwrap();

@@ -40,7 +40,9 @@ impl fmt::Display for ChangeKind {
 }
 
 /// How sure the analyst is of the label.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
 pub enum Confidence {
     Low,
     #[default]
@@ -61,7 +63,9 @@ impl Confidence {
 }
 
 /// Where a footprint stands in review.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
 pub enum ReviewState {
     #[default]
     Unreviewed,

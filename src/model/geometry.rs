@@ -124,7 +124,10 @@ impl Polygon {
         if self.0.len() < 3 {
             return 0.0;
         }
-        self.edges().map(|(a, b)| a.x * b.y - b.x * a.y).sum::<f64>() / 2.0
+        self.edges()
+            .map(|(a, b)| a.x * b.y - b.x * a.y)
+            .sum::<f64>()
+            / 2.0
     }
 
     /// Area in square site pixels.
@@ -267,7 +270,9 @@ impl Polygon {
     pub fn first_self_intersection(&self) -> Option<(usize, usize)> {
         // Work on the outline without repeated consecutive vertices, but report original indices.
         let n = self.0.len();
-        let idx: Vec<usize> = (0..n).filter(|&i| self.0[i] != self.0[(i + 1) % n]).collect();
+        let idx: Vec<usize> = (0..n)
+            .filter(|&i| self.0[i] != self.0[(i + 1) % n])
+            .collect();
         let m = idx.len();
         if m < 3 {
             return None;
@@ -406,7 +411,10 @@ mod tests {
         let l = l_shape();
         assert!(l.contains(Point::new(2.0, 2.0)));
         assert!(l.contains(Point::new(8.0, 8.0)));
-        assert!(!l.contains(Point::new(8.0, 2.0)), "the missing quarter is outside");
+        assert!(
+            !l.contains(Point::new(8.0, 2.0)),
+            "the missing quarter is outside"
+        );
         assert!(!l.contains(Point::new(-1.0, 5.0)));
     }
 
@@ -455,7 +463,13 @@ mod tests {
 
     #[test]
     fn a_spike_that_folds_back_on_itself_is_self_intersecting() {
-        let p = poly(&[(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (10.0, 5.0), (0.0, 10.0)]);
+        let p = poly(&[
+            (0.0, 0.0),
+            (10.0, 0.0),
+            (10.0, 10.0),
+            (10.0, 5.0),
+            (0.0, 10.0),
+        ]);
         assert!(p.first_self_intersection().is_some());
     }
 }

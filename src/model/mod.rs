@@ -10,6 +10,7 @@ mod footprint;
 pub mod geometry;
 mod ids;
 mod project;
+mod stats;
 mod transform;
 mod validate;
 
@@ -19,5 +20,6 @@ pub use footprint::{ChangeKind, Confidence, Footprint, Review, ReviewState};
 pub use geometry::{BoundingBox, Point, Polygon};
 pub use ids::{FootprintId, ImageId, NextIds, SiteId};
 pub use project::{DatedImage, FORMAT_VERSION, Project, Site};
+pub use stats::SiteCounts;
 pub use transform::Affine;
 pub use validate::{Problem, validate};

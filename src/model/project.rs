@@ -81,7 +81,11 @@ impl Project {
         // Never hand out an id that is already taken, even if the file's counters are stale.
         let max_site = self.sites.iter().map(|s| s.id.0).max().unwrap_or(0);
         let max_image = self.all_images().map(|(_, i)| i.id.0).max().unwrap_or(0);
-        let max_fp = self.all_footprints().map(|(_, f)| f.id.0).max().unwrap_or(0);
+        let max_fp = self
+            .all_footprints()
+            .map(|(_, f)| f.id.0)
+            .max()
+            .unwrap_or(0);
         self.next_ids.site = self.next_ids.site.max(max_site.saturating_add(1));
         self.next_ids.image = self.next_ids.image.max(max_image.saturating_add(1));
         self.next_ids.footprint = self.next_ids.footprint.max(max_fp.saturating_add(1));

@@ -80,12 +80,7 @@ impl Affine {
             return None;
         }
         let det = self.determinant();
-        let (xx, xy, yx, yy) = (
-            self.yy / det,
-            -self.xy / det,
-            -self.yx / det,
-            self.xx / det,
-        );
+        let (xx, xy, yx, yy) = (self.yy / det, -self.xy / det, -self.yx / det, self.xx / det);
         Some(Affine {
             xx,
             xy,

@@ -81,7 +81,10 @@ pub fn validate(project: &Project) -> Vec<Problem> {
     let mut footprint_ids = HashSet::new();
     for site in &project.sites {
         if !site_ids.insert(site.id) {
-            out.site(site.id, format!("site id {} is used more than once", site.id));
+            out.site(
+                site.id,
+                format!("site id {} is used more than once", site.id),
+            );
         }
         validate_site(site, &mut image_ids, &mut footprint_ids, &mut out);
     }
@@ -98,7 +101,11 @@ fn validate_site(
     let mut paths: HashMap<String, ImageId> = HashMap::new();
     for img in &site.images {
         if !image_ids.insert(img.id) {
-            out.image(sid, img.id, format!("image id {} is used more than once", img.id));
+            out.image(
+                sid,
+                img.id,
+                format!("image id {} is used more than once", img.id),
+            );
         }
         if img.path.trim().is_empty() {
             out.image(sid, img.id, "has an empty path".into());
@@ -122,9 +129,10 @@ fn validate_site(
         }
     }
     match site.reference_image {
-        Some(r) if site.image(r).is_none() => {
-            out.site(sid, format!("reference image {r} is not an image of this site"))
-        }
+        Some(r) if site.image(r).is_none() => out.site(
+            sid,
+            format!("reference image {r} is not an image of this site"),
+        ),
         None if !site.images.is_empty() => {
             out.site(sid, "has images but no reference image".into())
         }
@@ -132,7 +140,11 @@ fn validate_site(
     }
     for fp in &site.footprints {
         if !footprint_ids.insert(fp.id) {
-            out.footprint(sid, fp.id, format!("footprint id {} is used more than once", fp.id));
+            out.footprint(
+                sid,
+                fp.id,
+                format!("footprint id {} is used more than once", fp.id),
+            );
         }
         validate_footprint(site, fp, out);
     }
@@ -146,7 +158,10 @@ fn validate_footprint(site: &Site, fp: &Footprint, out: &mut Collector) {
         out.footprint(
             sid,
             fp.id,
-            format!("its before image {} is not an image of this site", fp.before),
+            format!(
+                "its before image {} is not an image of this site",
+                fp.before
+            ),
         );
     }
     if after.is_none() {
@@ -205,8 +220,16 @@ mod tests {
     fn valid() -> Project {
         let mut p = Project::new("demo");
         let mut s = Site::new(SiteId(1), "plant");
-        s.images.push(DatedImage::new(ImageId(1), "jan.png", "2024-01-10".parse().unwrap()));
-        s.images.push(DatedImage::new(ImageId(2), "jul.png", "2024-07-10".parse().unwrap()));
+        s.images.push(DatedImage::new(
+            ImageId(1),
+            "jan.png",
+            "2024-01-10".parse().unwrap(),
+        ));
+        s.images.push(DatedImage::new(
+            ImageId(2),
+            "jul.png",
+            "2024-07-10".parse().unwrap(),
+        ));
         s.reference_image = Some(ImageId(1));
         s.footprints.push(Footprint::new(
             FootprintId(1),
@@ -237,7 +260,10 @@ mod tests {
         let dup = p.sites[0].footprints[0].clone();
         p.sites[0].footprints.push(dup);
         let m = messages(&p);
-        assert_eq!(m, vec!["site S1, footprint F1: footprint id F1 is used more than once"]);
+        assert_eq!(
+            m,
+            vec!["site S1, footprint F1: footprint id F1 is used more than once"]
+        );
     }
 
     #[test]
@@ -274,8 +300,11 @@ mod tests {
         let mut p = valid();
         p.sites[0].footprints[0].outline.0.truncate(2);
         assert!(messages(&p)[0].contains("outline has 2 distinct vertices"));
-        p.sites[0].footprints[0].outline.0 =
-            vec![Point::new(0.0, 0.0), Point::new(f64::INFINITY, 0.0), Point::new(1.0, 1.0)];
+        p.sites[0].footprints[0].outline.0 = vec![
+            Point::new(0.0, 0.0),
+            Point::new(f64::INFINITY, 0.0),
+            Point::new(1.0, 1.0),
+        ];
         assert!(messages(&p)[0].contains("non-finite"));
     }
 

@@ -1,0 +1,460 @@
+//! Dialogs. Every file choice is a text field (so the tool works where no native dialog can
+//! open, and tests never need one) with a "Browse…" button that runs the native dialog (rfd) on
+//! its own thread: a native dialog blocks its thread until the user answers, and the window must
+//! keep painting meanwhile.
+
+use super::actions::{Action, NewProjectRequest, PathPurpose};
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+/// Which field a native dialog's answer goes to.
+#[derive(Clone, Debug, PartialEq)]
+enum BrowseTarget {
+    Path,
+    NewProjectFile,
+    NewProjectImages,
+}
+
+/// Native dialogs running on their own threads, and their answers.
+pub struct NativeDialogs {
+    tx: Sender<(BrowseTarget, Vec<PathBuf>)>,
+    rx: Receiver<(BrowseTarget, Vec<PathBuf>)>,
+    running: usize,
+}
+
+impl Default for NativeDialogs {
+    fn default() -> Self {
+        let (tx, rx) = channel();
+        Self { tx, rx, running: 0 }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum BrowseKind {
+    PickProject,
+    SaveProject,
+    PickImage,
+    PickImages,
+}
+
+impl NativeDialogs {
+    fn spawn(
+        &mut self,
+        ctx: &egui::Context,
+        target: BrowseTarget,
+        kind: BrowseKind,
+        start: Option<PathBuf>,
+    ) {
+        let tx = self.tx.clone();
+        let ctx = ctx.clone();
+        self.running += 1;
+        let spawned = std::thread::Builder::new()
+            .name("file-dialog".into())
+            .spawn(move || {
+                let mut d = rfd::FileDialog::new();
+                if let Some(dir) = start.as_ref().and_then(|p| {
+                    if p.is_dir() {
+                        Some(p.clone())
+                    } else {
+                        p.parent().map(|d| d.to_path_buf())
+                    }
+                }) && dir.is_dir()
+                {
+                    d = d.set_directory(dir);
+                }
+                let images = [
+                    "png", "jpg", "jpeg", "tif", "tiff", "webp", "PNG", "JPG", "JPEG", "TIF",
+                    "TIFF", "WEBP",
+                ];
+                let picked: Vec<PathBuf> = match kind {
+                    BrowseKind::PickProject => d
+                        .add_filter("sitediff project", &["ron"])
+                        .pick_file()
+                        .into_iter()
+                        .collect(),
+                    BrowseKind::SaveProject => d
+                        .add_filter("sitediff project", &["ron"])
+                        .save_file()
+                        .into_iter()
+                        .collect(),
+                    BrowseKind::PickImage => d
+                        .add_filter("images", &images)
+                        .pick_file()
+                        .into_iter()
+                        .collect(),
+                    BrowseKind::PickImages => d
+                        .add_filter("images", &images)
+                        .pick_files()
+                        .unwrap_or_default(),
+                };
+                // The receiver may be gone if the window closed; nothing to do then.
+                let _ = tx.send((target, picked));
+                ctx.request_repaint();
+            });
+        if spawned.is_err() {
+            self.running -= 1;
+        }
+    }
+
+    fn poll(&mut self) -> Vec<(BrowseTarget, Vec<PathBuf>)> {
+        let v: Vec<_> = self.rx.try_iter().collect();
+        self.running = self.running.saturating_sub(v.len());
+        v
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.running > 0
+    }
+}
+
+/// A typed-path dialog for opening, saving as, or locating an image.
+pub struct PathDialog {
+    pub purpose: PathPurpose,
+    pub text: String,
+    /// The text field has been given keyboard focus once.
+    pub focused: bool,
+}
+
+/// "New project from images".
+#[derive(Default)]
+pub struct NewProjectDialog {
+    pub project_file: String,
+    pub project_name: String,
+    pub site_name: String,
+    /// One image path per line.
+    pub images: String,
+    pub error: Option<String>,
+}
+
+/// Which open/new/quit is waiting for the answer to "save changes?".
+#[derive(Clone, Debug, PartialEq)]
+pub enum Pending {
+    Open(PathBuf),
+    NewProject(NewProjectRequest),
+    Quit,
+}
+
+/// Every dialog the window can show; at most one modal at a time, plus the help window.
+#[derive(Default)]
+pub struct Dialogs {
+    pub path: Option<PathDialog>,
+    pub new_project: Option<NewProjectDialog>,
+    pub confirm: Option<Pending>,
+    /// An error or notice that needs acknowledging.
+    pub message: Option<(String, String)>,
+    pub help_open: bool,
+    pub native: NativeDialogs,
+}
+
+/// The answer to "save changes?".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConfirmChoice {
+    Save,
+    Discard,
+    Cancel,
+}
+
+impl Dialogs {
+    pub fn any_modal_open(&self) -> bool {
+        self.path.is_some()
+            || self.new_project.is_some()
+            || self.confirm.is_some()
+            || self.message.is_some()
+    }
+
+    /// Shows whatever is open; returns the actions chosen and the answer to a pending
+    /// confirmation.
+    pub fn ui(
+        &mut self,
+        ctx: &egui::Context,
+        doc_name: &str,
+    ) -> (Vec<Action>, Option<ConfirmChoice>) {
+        let mut actions = Vec::new();
+        for (target, paths) in self.native.poll() {
+            self.accept_browse(target, paths, &mut actions);
+        }
+        let mut choice = None;
+        if let Some((title, text)) = &self.message {
+            let mut close = false;
+            let modal = egui::Modal::new(egui::Id::unique("message")).show(ctx, |ui| {
+                ui.set_max_width(520.0);
+                ui.heading(title.as_str());
+                ui.label(text.as_str());
+                ui.add_space(8.0);
+                if ui.button("OK").clicked() || ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                    close = true;
+                }
+            });
+            if close || modal.should_close() {
+                self.message = None;
+            }
+        } else if let Some(pending) = &self.confirm {
+            let what = match pending {
+                Pending::Open(p) => format!("before opening {}", p.display()),
+                Pending::NewProject(_) => "before creating a new project".to_string(),
+                Pending::Quit => "before closing".to_string(),
+            };
+            let modal = egui::Modal::new(egui::Id::unique("confirm-unsaved")).show(ctx, |ui| {
+                ui.set_max_width(480.0);
+                ui.heading("Unsaved changes");
+                ui.label(format!("{doc_name} has unsaved changes. Save them {what}?"));
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    if ui.button("Save").clicked() {
+                        choice = Some(ConfirmChoice::Save);
+                    }
+                    if ui.button("Don't save").clicked() {
+                        choice = Some(ConfirmChoice::Discard);
+                    }
+                    if ui.button("Cancel").clicked() {
+                        choice = Some(ConfirmChoice::Cancel);
+                    }
+                });
+            });
+            if modal.should_close() && choice.is_none() {
+                choice = Some(ConfirmChoice::Cancel);
+            }
+        } else if self.path.is_some() {
+            self.path_dialog_ui(ctx, &mut actions);
+        } else if self.new_project.is_some() {
+            self.new_project_ui(ctx, &mut actions);
+        }
+        if self.help_open {
+            let mut open = true;
+            egui::Window::new("Keyboard shortcuts")
+                .open(&mut open)
+                .collapsible(false)
+                .resizable(false)
+                .show(ctx, super::help::shortcuts_ui);
+            self.help_open = open;
+        }
+        (actions, choice)
+    }
+
+    fn accept_browse(
+        &mut self,
+        target: BrowseTarget,
+        paths: Vec<PathBuf>,
+        actions: &mut Vec<Action>,
+    ) {
+        if paths.is_empty() {
+            return;
+        }
+        match target {
+            BrowseTarget::Path => {
+                if let Some(d) = self.path.take() {
+                    let path = paths[0].clone();
+                    actions.push(path_action(&d.purpose, path));
+                }
+            }
+            BrowseTarget::NewProjectFile => {
+                if let Some(d) = &mut self.new_project {
+                    d.project_file = paths[0].display().to_string();
+                }
+            }
+            BrowseTarget::NewProjectImages => {
+                if let Some(d) = &mut self.new_project {
+                    for p in paths {
+                        if !d.images.is_empty() && !d.images.ends_with('\n') {
+                            d.images.push('\n');
+                        }
+                        d.images.push_str(&p.display().to_string());
+                    }
+                }
+            }
+        }
+    }
+
+    fn path_dialog_ui(&mut self, ctx: &egui::Context, actions: &mut Vec<Action>) {
+        let Some(d) = &mut self.path else {
+            return;
+        };
+        let (title, hint, kind) = match d.purpose {
+            PathPurpose::OpenProject => (
+                "Open project",
+                "path/to/project.ron",
+                BrowseKind::PickProject,
+            ),
+            PathPurpose::SaveProjectAs => (
+                "Save project as",
+                "path/to/project.ron",
+                BrowseKind::SaveProject,
+            ),
+            PathPurpose::LocateImage { .. } => {
+                ("Locate image", "path/to/image.tif", BrowseKind::PickImage)
+            }
+        };
+        let mut submit = false;
+        let mut cancel = false;
+        let mut browse = false;
+        let native_running = self.native.is_running();
+        let modal = egui::Modal::new(egui::Id::unique("path-dialog")).show(ctx, |ui| {
+            ui.set_min_width(520.0);
+            ui.heading(title);
+            ui.label("Type a path, or browse:");
+            let edit = ui.add(
+                egui::TextEdit::singleline(&mut d.text)
+                    .hint_text(hint)
+                    .desired_width(f32::INFINITY)
+                    .id(egui::Id::unique("path-dialog-text")),
+            );
+            if !d.focused {
+                edit.request_focus();
+                d.focused = true;
+            }
+            if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                submit = true;
+            }
+            ui.add_space(6.0);
+            ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(!d.text.trim().is_empty(), egui::Button::new("OK"))
+                    .clicked()
+                {
+                    submit = true;
+                }
+                if ui.button("Cancel").clicked() {
+                    cancel = true;
+                }
+                if ui
+                    .add_enabled(!native_running, egui::Button::new("Browse…"))
+                    .on_hover_text("Open the system file dialog")
+                    .clicked()
+                {
+                    browse = true;
+                }
+                if native_running {
+                    ui.spinner();
+                    ui.label("waiting for the file dialog…");
+                }
+            });
+        });
+        if browse {
+            let start = Some(PathBuf::from(d.text.trim())).filter(|p| !p.as_os_str().is_empty());
+            self.native.spawn(ctx, BrowseTarget::Path, kind, start);
+        } else if submit && !d.text.trim().is_empty() {
+            let path = PathBuf::from(d.text.trim());
+            actions.push(path_action(&d.purpose, path));
+            self.path = None;
+        } else if cancel || modal.should_close() {
+            self.path = None;
+        }
+    }
+
+    fn new_project_ui(&mut self, ctx: &egui::Context, actions: &mut Vec<Action>) {
+        let Some(d) = &mut self.new_project else {
+            return;
+        };
+        let mut submit = false;
+        let mut cancel = false;
+        let mut browse: Option<(BrowseTarget, BrowseKind)> = None;
+        let native_running = self.native.is_running();
+        let modal = egui::Modal::new(egui::Id::unique("new-project")).show(ctx, |ui| {
+            ui.set_min_width(560.0);
+            ui.heading("New project from images");
+            egui::Grid::new("new-project-grid").num_columns(2).show(ui, |ui| {
+                ui.label("Project file");
+                ui.horizontal(|ui| {
+                    ui.add(egui::TextEdit::singleline(&mut d.project_file).hint_text("path/to/project.ron").desired_width(360.0));
+                    if ui.add_enabled(!native_running, egui::Button::new("Browse…")).clicked() {
+                        browse = Some((BrowseTarget::NewProjectFile, BrowseKind::SaveProject));
+                    }
+                });
+                ui.end_row();
+                ui.label("Project name");
+                ui.add(egui::TextEdit::singleline(&mut d.project_name).hint_text("default: the file name"));
+                ui.end_row();
+                ui.label("Site name");
+                ui.add(egui::TextEdit::singleline(&mut d.site_name).hint_text("e.g. North harbour"));
+                ui.end_row();
+                ui.label("Images\n(one per line)");
+                ui.vertical(|ui| {
+                    ui.add(egui::TextEdit::multiline(&mut d.images).desired_rows(5).desired_width(420.0).hint_text("path/to/2024-01-15.tif"));
+                    if ui.add_enabled(!native_running, egui::Button::new("Add images…")).clicked() {
+                        browse = Some((BrowseTarget::NewProjectImages, BrowseKind::PickImages));
+                    }
+                });
+                ui.end_row();
+            });
+            ui.label(egui::RichText::new("Capture dates are read from file names (2024-07-15, 20240715) and EXIF/TIFF tags; set unknown ones later.").small().weak());
+            if let Some(e) = &d.error {
+                ui.colored_label(egui::Color32::from_rgb(255, 120, 100), e);
+            }
+            ui.horizontal(|ui| {
+                if ui.button("Create").clicked() {
+                    submit = true;
+                }
+                if ui.button("Cancel").clicked() {
+                    cancel = true;
+                }
+            });
+        });
+        if let Some((target, kind)) = browse {
+            self.native.spawn(ctx, target, kind, None);
+        } else if submit {
+            match d.request() {
+                Ok(req) => {
+                    actions.push(Action::NewProject(req));
+                }
+                Err(e) => d.error = Some(e),
+            }
+        } else if cancel || modal.should_close() {
+            self.new_project = None;
+        }
+    }
+}
+
+impl NewProjectDialog {
+    /// Checks the fields and turns them into a request.
+    pub fn request(&self) -> Result<NewProjectRequest, String> {
+        let file = self.project_file.trim();
+        if file.is_empty() {
+            return Err("Choose where to save the project file.".into());
+        }
+        let mut project_file = PathBuf::from(file);
+        if project_file.extension().is_none() {
+            project_file.set_extension("ron");
+        }
+        let images: Vec<PathBuf> = self
+            .images
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(PathBuf::from)
+            .collect();
+        if images.is_empty() {
+            return Err("Add at least one image.".into());
+        }
+        let site_name = if self.site_name.trim().is_empty() {
+            "Site 1".to_string()
+        } else {
+            self.site_name.trim().to_string()
+        };
+        let project_name = if self.project_name.trim().is_empty() {
+            project_file
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "Untitled".into())
+        } else {
+            self.project_name.trim().to_string()
+        };
+        Ok(NewProjectRequest {
+            project_file,
+            project_name,
+            site_name,
+            images,
+        })
+    }
+}
+
+fn path_action(purpose: &PathPurpose, path: PathBuf) -> Action {
+    match purpose {
+        PathPurpose::OpenProject => Action::Open(path),
+        PathPurpose::SaveProjectAs => Action::SaveAs(path),
+        PathPurpose::LocateImage { site, image } => Action::Relink {
+            site: *site,
+            image: *image,
+            file: path,
+        },
+    }
+}

@@ -1,0 +1,241 @@
+//! The images of the open project as the window sees them: background loads, their tile
+//! textures, thumbnails and display adjustments, keyed by file path.
+
+use super::adjust::{Adjustments, Lut};
+use super::tiles::TileTextures;
+use crate::io::loader::{ImageLoad, LoadStage, LoadState};
+use crate::io::pyramid::{luminance_histogram, percentile};
+use egui::{ColorImage, TextureHandle, TextureOptions};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// One image file: its load, its textures and the lookup table they were made with.
+pub struct ImageSlot {
+    pub load: ImageLoad,
+    pub textures: TileTextures,
+    pub thumbnail: Option<TextureHandle>,
+    /// 2 % and 98 % luminance percentiles, for the automatic stretch.
+    pub stretch: Option<(u8, u8)>,
+    lut: Lut,
+    lut_for: Option<(Adjustments, Option<(u8, u8)>)>,
+    last_wanted: u64,
+}
+
+impl ImageSlot {
+    pub fn lut(&self) -> &Lut {
+        &self.lut
+    }
+
+    /// Loading, with a stage and maybe a fraction; `None` when done or failed.
+    pub fn progress(&self) -> Option<(LoadStage, Option<f32>)> {
+        match self.load.state() {
+            LoadState::Loading { stage, fraction } => Some((*stage, *fraction)),
+            _ => None,
+        }
+    }
+
+    pub fn error(&self) -> Option<&str> {
+        match self.load.state() {
+            LoadState::Failed(msg) => Some(msg),
+            _ => None,
+        }
+    }
+
+    /// Decoded pixels approximate or exact at some level, enough to draw.
+    pub fn has_pixels(&self) -> bool {
+        self.load.levels().iter().any(|l| l.is_some())
+    }
+
+    /// Bytes of decoded pixels held, to keep memory bounded.
+    pub fn bytes(&self) -> u64 {
+        self.load
+            .levels()
+            .iter()
+            .flatten()
+            .map(|l| l.as_raw().len() as u64)
+            .sum()
+    }
+}
+
+/// Images that are wanted stay; others are dropped, least recently wanted first, once decoded
+/// pixels exceed this many bytes (thumbnails are kept).
+const KEEP_DECODED_BYTES: u64 = 6 << 30;
+
+/// Every image the window has asked for.
+pub struct ImageStore {
+    slots: HashMap<PathBuf, ImageSlot>,
+    thumbnails: HashMap<PathBuf, TextureHandle>,
+    frame: u64,
+    wake: Arc<dyn Fn() + Send + Sync>,
+}
+
+impl ImageStore {
+    /// `wake` is called from loader threads when there is news (it should request a repaint).
+    pub fn new(wake: Arc<dyn Fn() + Send + Sync>) -> Self {
+        Self {
+            slots: HashMap::new(),
+            thumbnails: HashMap::new(),
+            frame: 0,
+            wake,
+        }
+    }
+
+    /// The slot for a file, starting its load if needed. Call every frame for every image the
+    /// window shows; images not asked for may be dropped to save memory.
+    pub fn want(&mut self, path: &Path) -> &mut ImageSlot {
+        let frame = self.frame;
+        let wake = self.wake.clone();
+        let slot = self
+            .slots
+            .entry(path.to_path_buf())
+            .or_insert_with(|| ImageSlot {
+                load: ImageLoad::start(path.to_path_buf(), wake),
+                textures: TileTextures::new(path.display().to_string()),
+                thumbnail: None,
+                stretch: None,
+                lut: Adjustments::default().lut(None),
+                lut_for: None,
+                last_wanted: frame,
+            });
+        slot.last_wanted = frame;
+        slot
+    }
+
+    /// Starts loading an image only for its thumbnail, when nothing else is loading. Unlike
+    /// [`ImageStore::want`] the image is not kept: once it is idle it may be dropped to save
+    /// memory, and its thumbnail stays.
+    pub fn prefetch_thumbnail(&mut self, path: &Path) {
+        if self.thumbnails.contains_key(path) || self.slots.contains_key(path) {
+            return;
+        }
+        let busy = self
+            .slots
+            .values()
+            .any(|s| matches!(s.load.state(), LoadState::Loading { .. }));
+        if !busy {
+            self.want(path);
+        }
+    }
+
+    pub fn get(&self, path: &Path) -> Option<&ImageSlot> {
+        self.slots.get(path)
+    }
+
+    pub fn thumbnail(&self, path: &Path) -> Option<&TextureHandle> {
+        self.thumbnails.get(path)
+    }
+
+    /// Forgets a file (after a relink or to retry a failed load).
+    pub fn forget(&mut self, path: &Path) {
+        self.slots.remove(path);
+    }
+
+    /// Makes sure the slot's textures match `adjust`; clears them when the table changes.
+    pub fn apply_adjustments(&mut self, path: &Path, adjust: Adjustments) {
+        if let Some(slot) = self.slots.get_mut(path) {
+            let wanted = (adjust, slot.stretch);
+            if slot.lut_for != Some(wanted) {
+                slot.lut = adjust.lut(slot.stretch);
+                slot.lut_for = Some(wanted);
+                slot.textures.clear();
+            }
+        }
+    }
+
+    /// Once per frame, before drawing: takes news from the loaders, makes thumbnails, computes
+    /// stretch percentiles. Returns true while any load is still running.
+    pub fn poll(&mut self, ctx: &egui::Context) -> bool {
+        let mut busy = false;
+        for (path, slot) in &mut self.slots {
+            slot.load.poll();
+            if matches!(slot.load.state(), LoadState::Loading { .. }) {
+                busy = true;
+            }
+            let coarsest = slot.load.levels().iter().rev().flatten().next().cloned();
+            if let Some(level) = coarsest {
+                if slot.stretch.is_none() {
+                    let hist = match slot.load.luminance_histogram() {
+                        Some(h) => *h,
+                        None => luminance_histogram(&level),
+                    };
+                    slot.stretch = Some((percentile(&hist, 2.0), percentile(&hist, 98.0)));
+                }
+                if slot.thumbnail.is_none() && matches!(slot.load.state(), LoadState::Ready) {
+                    let thumb = make_thumbnail(ctx, path, &level);
+                    self.thumbnails.insert(path.clone(), thumb.clone());
+                    slot.thumbnail = Some(thumb);
+                }
+            }
+        }
+        busy
+    }
+
+    /// Once per frame, after drawing: trims textures and drops unwanted decoded images beyond
+    /// the memory budget.
+    pub fn end_frame(&mut self) {
+        for slot in self.slots.values_mut() {
+            if slot.last_wanted + 1 < self.frame {
+                slot.textures.clear();
+            }
+            slot.textures.end_frame();
+        }
+        let mut total: u64 = self.slots.values().map(|s| s.bytes()).sum();
+        if total > KEEP_DECODED_BYTES {
+            let mut idle: Vec<(u64, PathBuf)> = self
+                .slots
+                .iter()
+                .filter(|(_, s)| s.last_wanted + 1 < self.frame)
+                .map(|(p, s)| (s.last_wanted, p.clone()))
+                .collect();
+            idle.sort();
+            for (_, path) in idle {
+                if total <= KEEP_DECODED_BYTES {
+                    break;
+                }
+                if let Some(slot) = self.slots.remove(&path) {
+                    total = total.saturating_sub(slot.bytes());
+                }
+            }
+        }
+        self.frame += 1;
+    }
+
+    /// Loads still running, with their file names, for the status bar.
+    pub fn loading(&self) -> Vec<(String, LoadStage, Option<f32>)> {
+        let mut v: Vec<_> = self
+            .slots
+            .iter()
+            .filter_map(|(p, s)| {
+                let (stage, fraction) = s.progress()?;
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                Some((name, stage, fraction))
+            })
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    }
+}
+
+fn make_thumbnail(ctx: &egui::Context, path: &Path, level: &image::RgbImage) -> TextureHandle {
+    // Thumbnails are at most 128 px on their long side.
+    let (w, h) = level.dimensions();
+    let step = (w.max(h) / 128).max(1);
+    let tw = w.div_ceil(step);
+    let th = h.div_ceil(step);
+    let mut pixels = Vec::with_capacity((tw * th) as usize);
+    for y in 0..th {
+        for x in 0..tw {
+            let p = level.get_pixel((x * step).min(w - 1), (y * step).min(h - 1));
+            pixels.push(egui::Color32::from_rgb(p[0], p[1], p[2]));
+        }
+    }
+    ctx.load_texture(
+        format!("thumb:{}", path.display()),
+        ColorImage::new([tw as usize, th as usize], pixels),
+        TextureOptions::LINEAR,
+    )
+}

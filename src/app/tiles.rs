@@ -1,0 +1,410 @@
+//! Draws a loaded image into a pane from 512 px tiles of its pyramid, uploading only the tiles
+//! the view needs, a few per frame, and forgetting tiles that have not been drawn for a while.
+//!
+//! A single texture larger than the renderer's maximum side panics at paint time, and uploading
+//! a huge one freezes the window, so no texture here is ever larger than one tile.
+
+use super::adjust::Lut;
+use super::view::ViewTransform;
+use crate::io::pyramid::TILE_SIZE;
+use crate::model::{Affine, Point};
+use egui::{Color32, ColorImage, Mesh, Pos2, Rect, TextureHandle, TextureOptions, epaint::Vertex};
+use image::RgbImage;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Which tile of which level, and which buffer it was cut from (the quick overview of a level
+/// is later replaced by the exact one, whose tiles must be uploaded again).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct TileKey {
+    level: usize,
+    tx: u32,
+    ty: u32,
+    buffer: usize,
+}
+
+struct TileTexture {
+    texture: TextureHandle,
+    last_used: u64,
+}
+
+/// How much texture work one frame may do, shared by every image drawn in that frame.
+pub struct UploadBudget {
+    started: Instant,
+    limit: Duration,
+    /// Tiles that were wanted but not uploaded this frame; the caller asks for another frame.
+    pub deferred: usize,
+    pub uploaded: usize,
+}
+
+impl UploadBudget {
+    pub fn new(limit: Duration) -> Self {
+        Self {
+            started: Instant::now(),
+            limit,
+            deferred: 0,
+            uploaded: 0,
+        }
+    }
+
+    fn allows(&self) -> bool {
+        self.started.elapsed() < self.limit
+    }
+}
+
+/// The uploaded tiles of one image.
+#[derive(Default)]
+pub struct TileTextures {
+    tiles: HashMap<TileKey, TileTexture>,
+    frame: u64,
+    name: String,
+}
+
+/// Tiles kept per image beyond those drawn this frame: enough to pan back and forth without
+/// uploading again, bounded so that GPU memory stays bounded (~1 MiB per tile).
+const KEEP_TILES: usize = 96;
+
+impl TileTextures {
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            ..Self::default()
+        }
+    }
+
+    /// Forgets every tile, e.g. after the display adjustments changed.
+    pub fn clear(&mut self) {
+        self.tiles.clear();
+    }
+
+    pub fn len(&self) -> usize {
+        self.tiles.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tiles.is_empty()
+    }
+
+    /// Call once per frame after drawing: drops the least recently used tiles beyond the cap.
+    pub fn end_frame(&mut self) {
+        if self.tiles.len() > KEEP_TILES {
+            let mut ages: Vec<(u64, TileKey)> =
+                self.tiles.iter().map(|(k, t)| (t.last_used, *k)).collect();
+            ages.sort_by_key(|(used, _)| *used);
+            let excess = self.tiles.len() - KEEP_TILES;
+            for (used, key) in ages.into_iter().take(excess) {
+                // Never drop what this frame drew.
+                if used < self.frame {
+                    self.tiles.remove(&key);
+                }
+            }
+        }
+        self.frame += 1;
+    }
+}
+
+/// Everything needed to draw one image into one pane.
+pub struct ImageDraw<'a> {
+    pub levels: &'a [Option<Arc<RgbImage>>],
+    /// Full-resolution size in image pixels.
+    pub size: (u32, u32),
+    pub to_site: &'a Affine,
+    pub lut: &'a Lut,
+    /// Vertex colour: white draws the image as is; white with alpha blends it (overlay mode).
+    pub tint: Color32,
+}
+
+/// Which pyramid level suits a view: the coarsest whose pixels are still no larger than a
+/// physical screen pixel.
+pub fn level_for_view(view: &ViewTransform, to_site: &Affine, pixels_per_point: f32) -> usize {
+    let site_per_image = to_site.determinant().abs().sqrt().max(1e-12);
+    let physical_per_image = view.zoom * site_per_image * pixels_per_point as f64;
+    if physical_per_image >= 1.0 || !physical_per_image.is_finite() {
+        return 0;
+    }
+    (1.0 / physical_per_image).log2().floor().max(0.0) as usize
+}
+
+/// What one image's draw achieved this frame.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PaintOutcome {
+    /// Tiles drawn, of any level.
+    pub drawn_tiles: usize,
+    /// Every visible tile of the level the view wants was drawn: the view is at full quality.
+    pub complete: bool,
+}
+
+/// Draws `img` into the painter's clip rectangle (part of the pane `pane`).
+#[allow(clippy::too_many_arguments)]
+pub fn paint_image(
+    ctx: &egui::Context,
+    painter: &egui::Painter,
+    pane: Rect,
+    view: &ViewTransform,
+    img: &ImageDraw<'_>,
+    textures: &mut TileTextures,
+    budget: &mut UploadBudget,
+) -> PaintOutcome {
+    let nothing_to_draw = PaintOutcome {
+        drawn_tiles: 0,
+        complete: true,
+    };
+    let Some(from_site) = img.to_site.inverse() else {
+        return nothing_to_draw;
+    };
+    let clip = painter.clip_rect().intersect(pane);
+    if clip.width() <= 0.0 || clip.height() <= 0.0 {
+        return nothing_to_draw;
+    }
+    // The image-pixel rectangle that covers the clip rectangle.
+    let corners = [
+        clip.left_top(),
+        clip.right_top(),
+        clip.right_bottom(),
+        clip.left_bottom(),
+    ]
+    .map(|c| from_site.apply(view.screen_to_site(pane, c)));
+    let (w, h) = (img.size.0 as f64, img.size.1 as f64);
+    let x0 = corners
+        .iter()
+        .map(|p| p.x)
+        .fold(f64::INFINITY, f64::min)
+        .max(0.0);
+    let y0 = corners
+        .iter()
+        .map(|p| p.y)
+        .fold(f64::INFINITY, f64::min)
+        .max(0.0);
+    let x1 = corners
+        .iter()
+        .map(|p| p.x)
+        .fold(f64::NEG_INFINITY, f64::max)
+        .min(w);
+    let y1 = corners
+        .iter()
+        .map(|p| p.y)
+        .fold(f64::NEG_INFINITY, f64::max)
+        .min(h);
+    if !(x0 < x1 && y0 < y1) {
+        return nothing_to_draw;
+    }
+    let visible = (x0, y0, x1, y1);
+    let ppp = ctx.pixels_per_point();
+    let wanted = level_for_view(view, img.to_site, ppp).min(img.levels.len().saturating_sub(1));
+
+    // The base layer: the coarsest level that exists, always drawn in full underneath, so that
+    // missing finer tiles never leave holes.
+    let Some(base) = img.levels.iter().rposition(|l| l.is_some()) else {
+        return PaintOutcome::default();
+    };
+    let mut missing = false;
+    let mut drawn_tiles = 0;
+    let image_to_screen = |p: Point| view.site_to_screen(pane, img.to_site.apply(p));
+    let mut draw_level = |level: usize, must: bool, budget: &mut UploadBudget| -> (bool, usize) {
+        let Some(buffer) = img.levels.get(level).and_then(|l| l.as_ref()) else {
+            return (true, 0);
+        };
+        draw_level_tiles(
+            ctx,
+            painter,
+            level,
+            buffer,
+            visible,
+            img,
+            textures,
+            budget,
+            must,
+            &image_to_screen,
+        )
+    };
+    let (base_missing, n) = draw_level(base, true, budget);
+    drawn_tiles += n;
+    // The base layer only counts as complete when it is the level the view wants.
+    missing |= base_missing && wanted >= base;
+    if wanted < base {
+        // The finest available level at or coarser than the wanted one.
+        let finer = (wanted..base).find(|&k| img.levels[k].is_some());
+        match finer {
+            Some(k) => {
+                let (m, n) = draw_level(k, false, budget);
+                drawn_tiles += n;
+                missing |= m || k != wanted;
+            }
+            None => missing = true,
+        }
+    }
+    PaintOutcome {
+        drawn_tiles,
+        complete: !missing,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn draw_level_tiles(
+    ctx: &egui::Context,
+    painter: &egui::Painter,
+    level: usize,
+    buffer: &Arc<RgbImage>,
+    visible: (f64, f64, f64, f64),
+    img: &ImageDraw<'_>,
+    textures: &mut TileTextures,
+    budget: &mut UploadBudget,
+    must: bool,
+    image_to_screen: &dyn Fn(Point) -> Pos2,
+) -> (bool, usize) {
+    let scale = (1u64 << level) as f64;
+    let (lw, lh) = buffer.dimensions();
+    let t = TILE_SIZE as f64;
+    let tiles_x = lw.div_ceil(TILE_SIZE);
+    let tiles_y = lh.div_ceil(TILE_SIZE);
+    let (x0, y0, x1, y1) = visible;
+    let tx0 = ((x0 / scale / t).floor() as u32).min(tiles_x.saturating_sub(1));
+    let ty0 = ((y0 / scale / t).floor() as u32).min(tiles_y.saturating_sub(1));
+    let tx1 = ((x1 / scale / t).ceil() as u32).min(tiles_x);
+    let ty1 = ((y1 / scale / t).ceil() as u32).min(tiles_y);
+    let buffer_id = Arc::as_ptr(buffer) as usize;
+    // The base layer is uploaded whatever the budget, but only when it is small: right after
+    // decoding, full resolution may be the only level there is, and that must trickle in.
+    let must = must && tiles_x * tiles_y <= 16;
+    let frame = textures.frame;
+    // Upload nearest-to-centre first so the middle of the view sharpens first.
+    let cx = (x0 + x1) / 2.0 / scale / t;
+    let cy = (y0 + y1) / 2.0 / scale / t;
+    let mut order: Vec<(u32, u32)> = (ty0..ty1)
+        .flat_map(|ty| (tx0..tx1).map(move |tx| (tx, ty)))
+        .collect();
+    order.sort_by(|a, b| {
+        let da = (a.0 as f64 + 0.5 - cx).powi(2) + (a.1 as f64 + 0.5 - cy).powi(2);
+        let db = (b.0 as f64 + 0.5 - cx).powi(2) + (b.1 as f64 + 0.5 - cy).powi(2);
+        da.total_cmp(&db)
+    });
+    let mut missing = false;
+    let mut drawn = 0;
+    let (full_w, full_h) = (img.size.0 as f64, img.size.1 as f64);
+    for (tx, ty) in order {
+        let key = TileKey {
+            level,
+            tx,
+            ty,
+            buffer: buffer_id,
+        };
+        if !textures.tiles.contains_key(&key) {
+            if !must && !budget.allows() {
+                budget.deferred += 1;
+                missing = true;
+                continue;
+            }
+            let texture = upload_tile(ctx, &textures.name, buffer, key, img.lut);
+            budget.uploaded += 1;
+            textures.tiles.insert(
+                key,
+                TileTexture {
+                    texture,
+                    last_used: frame,
+                },
+            );
+        }
+        let Some(tile) = textures.tiles.get_mut(&key) else {
+            continue;
+        };
+        tile.last_used = frame;
+        let px0 = tx * TILE_SIZE;
+        let py0 = ty * TILE_SIZE;
+        let px1 = (px0 + TILE_SIZE).min(lw);
+        let py1 = (py0 + TILE_SIZE).min(lh);
+        // Level pixels to image pixels; the last row and column of a level may cover less than
+        // `scale` image pixels, so clamp to the image.
+        let ix0 = px0 as f64 * scale;
+        let iy0 = py0 as f64 * scale;
+        let ix1 = (px1 as f64 * scale).min(full_w);
+        let iy1 = (py1 as f64 * scale).min(full_h);
+        let quad = [
+            image_to_screen(Point::new(ix0, iy0)),
+            image_to_screen(Point::new(ix1, iy0)),
+            image_to_screen(Point::new(ix1, iy1)),
+            image_to_screen(Point::new(ix0, iy1)),
+        ];
+        let uv = [
+            Pos2::new(0.0, 0.0),
+            Pos2::new(1.0, 0.0),
+            Pos2::new(1.0, 1.0),
+            Pos2::new(0.0, 1.0),
+        ];
+        let mut mesh = Mesh::with_texture(tile.texture.id());
+        for (pos, uv) in quad.into_iter().zip(uv) {
+            mesh.vertices.push(Vertex {
+                pos,
+                uv,
+                color: img.tint,
+            });
+        }
+        mesh.indices.extend_from_slice(&[0, 1, 2, 0, 2, 3]);
+        painter.add(egui::Shape::mesh(mesh));
+        drawn += 1;
+    }
+    (missing, drawn)
+}
+
+fn upload_tile(
+    ctx: &egui::Context,
+    name: &str,
+    buffer: &RgbImage,
+    key: TileKey,
+    lut: &Lut,
+) -> TextureHandle {
+    let (lw, lh) = buffer.dimensions();
+    let x0 = key.tx * TILE_SIZE;
+    let y0 = key.ty * TILE_SIZE;
+    let w = TILE_SIZE.min(lw - x0) as usize;
+    let h = TILE_SIZE.min(lh - y0) as usize;
+    let raw = buffer.as_raw();
+    let stride = lw as usize * 3;
+    let mut pixels = Vec::with_capacity(w * h);
+    for row in 0..h {
+        let start = (y0 as usize + row) * stride + x0 as usize * 3;
+        let line = &raw[start..start + w * 3];
+        pixels.extend(line.chunks_exact(3).map(|p| {
+            Color32::from_rgb(
+                lut[0][p[0] as usize],
+                lut[1][p[1] as usize],
+                lut[2][p[2] as usize],
+            )
+        }));
+    }
+    let image = ColorImage::new([w, h], pixels);
+    let options = TextureOptions {
+        magnification: egui::TextureFilter::Nearest,
+        minification: egui::TextureFilter::Linear,
+        wrap_mode: egui::TextureWrapMode::ClampToEdge,
+        mipmap_mode: None,
+    };
+    ctx.load_texture(
+        format!("{name}/L{}/{}_{}", key.level, key.tx, key.ty),
+        image,
+        options,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_zoomed_out_view_picks_a_coarse_level_and_a_zoomed_in_one_full_resolution() {
+        let id = Affine::IDENTITY;
+        let v = |zoom| ViewTransform {
+            center: Point::new(0.0, 0.0),
+            zoom,
+        };
+        assert_eq!(level_for_view(&v(1.0), &id, 1.0), 0);
+        assert_eq!(level_for_view(&v(4.0), &id, 1.0), 0);
+        assert_eq!(level_for_view(&v(0.5), &id, 1.0), 1);
+        assert_eq!(level_for_view(&v(0.3), &id, 1.0), 1);
+        assert_eq!(level_for_view(&v(1.0 / 32.0), &id, 1.0), 5);
+        // On a HiDPI screen (2 physical pixels per point) the same zoom needs a finer level.
+        assert_eq!(level_for_view(&v(0.5), &id, 2.0), 0);
+        // An image at half the site resolution (2 site px per image px) is coarser already.
+        assert_eq!(level_for_view(&v(0.5), &Affine::scale(2.0, 2.0), 1.0), 0);
+    }
+}

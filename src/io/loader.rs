@@ -1,0 +1,628 @@
+//! Loading an image in the background, egui-free: decode, convert to display pixels, build the
+//! pyramid, and report each step as it happens.
+//!
+//! The window must never wait for a decode (about a second for a 10 000 px JPEG) or a pyramid.
+//! [`ImageLoad::start`] spawns the work and returns at once; the GUI calls [`ImageLoad::poll`]
+//! every frame and draws whatever is there. Work is ordered for the first picture: right after
+//! the decode, level 0 together with a quick approximate overview (longest side at most
+//! [`OVERVIEW_MAX_SIDE`], a few tens of milliseconds) so a fit-to-window view can be drawn, then
+//! the exact levels one by one, each replacing the approximation where it overlaps.
+
+use super::image_decode::{decode_image, probe_image};
+use super::pyramid::{
+    SourceInfo, TILE_SIZE, downsample_2x_on, level_count, level_size, luminance_histogram,
+    quick_overview, to_display_rgb8,
+};
+use image::RgbImage;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+/// The longest side of the quick overview made right after decoding: about a window's worth of
+/// pixels, so the first fit-to-window view needs only a few tiles.
+pub const OVERVIEW_MAX_SIDE: u32 = 1024;
+
+/// How many images may be decoding at once across the process. Each decode uses one core and
+/// holds a full-size image in memory, so more would only fight over cores and RAM.
+pub const MAX_CONCURRENT_DECODES: usize = 2;
+
+/// The step a load is at, for the progress bar's label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoadStage {
+    /// Waiting for a decode slot (see [`MAX_CONCURRENT_DECODES`]).
+    Queued,
+    /// Reading the file's header: format, size, pixel type.
+    Reading,
+    /// Decoding the pixels; no reliable fraction is known.
+    Decoding,
+    /// Building the downsampled levels; the fraction is the share of the work done.
+    BuildingLevels,
+}
+
+/// Where a load stands, for the GUI.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LoadState {
+    /// Still working. `fraction` is in 0..=1 when the stage can measure its progress, `None`
+    /// when it cannot (show an indeterminate bar rather than invented numbers).
+    Loading {
+        stage: LoadStage,
+        fraction: Option<f32>,
+    },
+    /// Every level is built.
+    Ready,
+    /// The image could not be loaded; the message names the file and the reason.
+    Failed(String),
+}
+
+/// How long each milestone took, measured from [`ImageLoad::start`] (time in the queue
+/// included). For the benchmark and for a "loaded in ..." note.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct LoadTimings {
+    /// Time spent waiting for a decode slot.
+    pub queued: Option<Duration>,
+    /// Until level 0 (the full-resolution display pixels) was available.
+    pub decoded: Option<Duration>,
+    /// Until a level with its longest side at most [`OVERVIEW_MAX_SIDE`] was available, i.e.
+    /// until a fit-to-window view can be drawn.
+    pub first_overview: Option<Duration>,
+    /// Until every exact level was built.
+    pub all_levels: Option<Duration>,
+}
+
+/// What the worker thread tells the [`ImageLoad`].
+enum LoadEvent {
+    Stage(LoadStage, Option<f32>),
+    Dequeued {
+        at: Duration,
+    },
+    Probed {
+        width: u32,
+        height: u32,
+    },
+    /// Level 0 and, for images larger than [`OVERVIEW_MAX_SIDE`], the quick overview with its
+    /// level index.
+    Decoded {
+        image: Arc<RgbImage>,
+        overview: Option<(usize, Arc<RgbImage>)>,
+        info: SourceInfo,
+        histogram: Box<[u64; 256]>,
+        at: Duration,
+    },
+    Level {
+        index: usize,
+        image: Arc<RgbImage>,
+        at: Duration,
+    },
+    Finished {
+        at: Duration,
+    },
+    Failed(String),
+}
+
+/// One image being loaded, or loaded: its state, its pyramid levels as they arrive, and what
+/// the file held. Dropping it cancels the work and frees the memory the worker holds.
+pub struct ImageLoad {
+    path: PathBuf,
+    events: Option<Receiver<LoadEvent>>,
+    cancel: Arc<AtomicBool>,
+    state: LoadState,
+    size: Option<(u32, u32)>,
+    levels: Vec<Option<Arc<RgbImage>>>,
+    exact: Vec<bool>,
+    revision: u64,
+    source_info: Option<SourceInfo>,
+    histogram: Option<Box<[u64; 256]>>,
+    timings: LoadTimings,
+}
+
+impl ImageLoad {
+    /// Starts loading `path` on a background thread and returns at once. `wake` is called from
+    /// that thread whenever there is something new to [`poll`](Self::poll); the GUI passes a
+    /// closure that requests a repaint.
+    pub fn start(path: PathBuf, wake: Arc<dyn Fn() + Send + Sync>) -> ImageLoad {
+        let (sender, events) = mpsc::channel();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let mut load = ImageLoad {
+            path: path.clone(),
+            events: Some(events),
+            cancel: cancel.clone(),
+            state: LoadState::Loading {
+                stage: LoadStage::Queued,
+                fraction: None,
+            },
+            size: None,
+            levels: Vec::new(),
+            exact: Vec::new(),
+            revision: 0,
+            source_info: None,
+            histogram: None,
+            timings: LoadTimings::default(),
+        };
+        let worker = Worker {
+            path,
+            sender,
+            cancel,
+            wake,
+            started: Instant::now(),
+        };
+        let spawned = std::thread::Builder::new()
+            .name("sitediff-load".into())
+            .spawn(move || worker.run());
+        if let Err(error) = spawned {
+            load.events = None;
+            load.state = LoadState::Failed(format!(
+                "{}: cannot start a loading thread: {error}",
+                load.path.display()
+            ));
+        }
+        load
+    }
+
+    /// Takes in everything the worker has reported since the last call. Cheap when nothing is
+    /// new; call it every frame.
+    pub fn poll(&mut self) {
+        let Some(events) = &self.events else {
+            return;
+        };
+        let mut received = Vec::new();
+        let disconnected = loop {
+            match events.try_recv() {
+                Ok(event) => received.push(event),
+                Err(TryRecvError::Empty) => break false,
+                Err(TryRecvError::Disconnected) => break true,
+            }
+        };
+        for event in received {
+            self.apply(event);
+        }
+        if disconnected {
+            self.events = None;
+            // The worker ended without saying why: only a bug (a panic) does that.
+            if matches!(self.state, LoadState::Loading { .. }) {
+                self.state = LoadState::Failed(format!(
+                    "{}: loading stopped unexpectedly",
+                    self.path.display()
+                ));
+            }
+        }
+    }
+
+    fn apply(&mut self, event: LoadEvent) {
+        match event {
+            LoadEvent::Stage(stage, fraction) => {
+                if matches!(self.state, LoadState::Loading { .. }) {
+                    self.state = LoadState::Loading { stage, fraction };
+                }
+            }
+            LoadEvent::Dequeued { at } => self.timings.queued = Some(at),
+            LoadEvent::Probed { width, height } => self.set_size(width, height),
+            LoadEvent::Decoded {
+                image,
+                overview,
+                info,
+                histogram,
+                at,
+            } => {
+                let (width, height) = image.dimensions();
+                self.set_size(width, height);
+                self.source_info = Some(info);
+                self.histogram = Some(histogram);
+                self.timings.decoded = Some(at);
+                self.put_level(0, image, true, at);
+                if let Some((index, overview)) = overview {
+                    self.put_level(index, overview, false, at);
+                }
+            }
+            LoadEvent::Level { index, image, at } => self.put_level(index, image, true, at),
+            LoadEvent::Finished { at } => {
+                self.timings.all_levels = Some(at);
+                self.state = LoadState::Ready;
+            }
+            LoadEvent::Failed(message) => {
+                self.levels.clear();
+                self.exact.clear();
+                self.revision += 1;
+                self.state = LoadState::Failed(message);
+            }
+        }
+    }
+
+    fn set_size(&mut self, width: u32, height: u32) {
+        self.size = Some((width, height));
+        let count = level_count(width, height, TILE_SIZE);
+        if self.levels.len() != count {
+            self.levels.resize(count, None);
+            self.exact.resize(count, false);
+        }
+    }
+
+    fn put_level(&mut self, index: usize, image: Arc<RgbImage>, exact: bool, at: Duration) {
+        let fits_window = image.width().max(image.height()) <= OVERVIEW_MAX_SIDE;
+        if let (Some(slot), Some(is_exact)) =
+            (self.levels.get_mut(index), self.exact.get_mut(index))
+        {
+            *slot = Some(image);
+            *is_exact = exact;
+            self.revision += 1;
+            if fits_window && self.timings.first_overview.is_none() {
+                self.timings.first_overview = Some(at);
+            }
+        }
+    }
+
+    /// The file being loaded.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Where the load stands.
+    pub fn state(&self) -> &LoadState {
+        &self.state
+    }
+
+    /// Width and height in pixels, known once the header has been read.
+    pub fn size(&self) -> Option<(u32, u32)> {
+        self.size
+    }
+
+    /// The pyramid: index k holds the image downsampled by 2^k, `None` until built. Empty
+    /// until the size is known. Level 0 is the decoded image itself; a coarse level may first
+    /// hold a quick approximation (see [`level_is_exact`](Self::level_is_exact)).
+    pub fn levels(&self) -> &[Option<Arc<RgbImage>>] {
+        &self.levels
+    }
+
+    /// Whether level `k` holds its exact pixels rather than the quick overview. Tiles drawn from
+    /// an approximate level should be uploaded again once it turns exact.
+    pub fn level_is_exact(&self, k: usize) -> bool {
+        self.exact.get(k).copied().unwrap_or(false)
+    }
+
+    /// A number that changes whenever a level is added or replaced, so that the GUI knows when
+    /// its cached textures are stale.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// The level to draw when level `k` is wanted: `k` itself if available, else the nearest
+    /// coarser one (blurry but cheap to upload), else the nearest finer one.
+    pub fn nearest_level(&self, k: usize) -> Option<(usize, &Arc<RgbImage>)> {
+        let k = k.min(self.levels.len().checked_sub(1)?);
+        let available = |i: usize| self.levels[i].as_ref().map(|image| (i, image));
+        (k..self.levels.len())
+            .find_map(available)
+            .or_else(|| (0..k).rev().find_map(available))
+    }
+
+    /// What the file held (bit depth, bands, the stretch applied), once decoded.
+    pub fn source_info(&self) -> Option<&SourceInfo> {
+        self.source_info.as_ref()
+    }
+
+    /// The luminance histogram of the display pixels (estimated from the overview), for the
+    /// display stretch. Available together with level 0.
+    pub fn luminance_histogram(&self) -> Option<&[u64; 256]> {
+        self.histogram.as_deref()
+    }
+
+    /// How long the milestones took so far.
+    pub fn timings(&self) -> &LoadTimings {
+        &self.timings
+    }
+}
+
+impl Drop for ImageLoad {
+    /// Tells the worker to stop at its next check; its result, if any, is discarded.
+    fn drop(&mut self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Why the worker stopped early.
+enum Stop {
+    /// The load was dropped: say nothing.
+    Cancelled,
+    /// The load failed: report the message.
+    Failed(String),
+}
+
+/// The background half of an [`ImageLoad`].
+struct Worker {
+    path: PathBuf,
+    sender: Sender<LoadEvent>,
+    cancel: Arc<AtomicBool>,
+    wake: Arc<dyn Fn() + Send + Sync>,
+    started: Instant,
+}
+
+impl Worker {
+    fn run(self) {
+        if let Err(Stop::Failed(message)) = self.load() {
+            // If the receiver is gone nobody is listening; nothing else to do.
+            let _ = self.send(LoadEvent::Failed(message));
+        }
+    }
+
+    /// Sends an event and wakes the GUI; fails (as a cancellation) once the load is dropped.
+    fn send(&self, event: LoadEvent) -> Result<(), Stop> {
+        self.sender.send(event).map_err(|_| Stop::Cancelled)?;
+        (self.wake)();
+        Ok(())
+    }
+
+    fn check_cancelled(&self) -> Result<(), Stop> {
+        if self.cancel.load(Ordering::Relaxed) {
+            Err(Stop::Cancelled)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn load(&self) -> Result<(), Stop> {
+        self.send(LoadEvent::Stage(LoadStage::Queued, None))?;
+        let slot = DecodeSlot::acquire(&self.cancel).ok_or(Stop::Cancelled)?;
+        self.send(LoadEvent::Dequeued {
+            at: self.started.elapsed(),
+        })?;
+
+        self.send(LoadEvent::Stage(LoadStage::Reading, None))?;
+        let header = probe_image(&self.path).map_err(|e| Stop::Failed(e.to_string()))?;
+        self.send(LoadEvent::Probed {
+            width: header.width,
+            height: header.height,
+        })?;
+        self.check_cancelled()?;
+
+        self.send(LoadEvent::Stage(LoadStage::Decoding, None))?;
+        let decoded = decode_image(&self.path).map_err(|e| Stop::Failed(e.to_string()))?;
+        // A load dropped during the decode ends here, freeing the pixels.
+        self.check_cancelled()?;
+        let (level0, info) = to_display_rgb8(decoded);
+        drop(slot);
+        let level0 = Arc::new(level0);
+        let (width, height) = level0.dimensions();
+
+        // The quick overview and the histogram take a few tens of milliseconds; they go out
+        // together with level 0, so the GUI never sees level 0 alone (too many pixels for a
+        // fit-to-window view) and never computes a histogram of its own.
+        let overview = (width.max(height) > OVERVIEW_MAX_SIDE).then(|| {
+            let (image, scale) = quick_overview(&level0, OVERVIEW_MAX_SIDE);
+            (scale.trailing_zeros() as usize, Arc::new(image))
+        });
+        let histogram = match &overview {
+            Some((_, image)) => luminance_histogram(image),
+            None => luminance_histogram(&level0),
+        };
+        self.send(LoadEvent::Decoded {
+            image: level0.clone(),
+            overview,
+            info,
+            histogram: Box::new(histogram),
+            at: self.started.elapsed(),
+        })?;
+        self.send(LoadEvent::Stage(LoadStage::BuildingLevels, Some(0.0)))?;
+
+        // Level k costs about as much as the pixels of level k - 1 it reads.
+        let count = level_count(width, height, TILE_SIZE);
+        let pixels = |k: usize| {
+            let (w, h) = level_size(width, height, k);
+            u64::from(w) * u64::from(h)
+        };
+        let total_work: u64 = (0..count.saturating_sub(1)).map(pixels).sum();
+        let mut work_done = 0;
+        let mut previous = level0;
+        for k in 1..count {
+            self.check_cancelled()?;
+            // While another image decodes, leave it a core: its first view matters more than
+            // this image's exact levels (the quick overview is already there).
+            let threads = if DecodeSlot::running() > 0 {
+                1
+            } else {
+                usize::MAX
+            };
+            let level = Arc::new(downsample_2x_on(&previous, threads));
+            work_done += pixels(k - 1);
+            self.send(LoadEvent::Level {
+                index: k,
+                image: level.clone(),
+                at: self.started.elapsed(),
+            })?;
+            self.send(LoadEvent::Stage(
+                LoadStage::BuildingLevels,
+                Some(work_done as f32 / total_work.max(1) as f32),
+            ))?;
+            previous = level;
+        }
+        self.send(LoadEvent::Finished {
+            at: self.started.elapsed(),
+        })
+    }
+}
+
+/// The process-wide count of decodes in progress, capped at [`MAX_CONCURRENT_DECODES`].
+static DECODES_RUNNING: Mutex<usize> = Mutex::new(0);
+/// Signalled whenever a decode slot is freed.
+static DECODE_SLOT_FREED: Condvar = Condvar::new();
+
+/// Permission to decode; the slot is given back when this is dropped (also on a panic).
+struct DecodeSlot;
+
+impl DecodeSlot {
+    /// Waits for a free slot; `None` if the load is cancelled while waiting.
+    fn acquire(cancel: &AtomicBool) -> Option<DecodeSlot> {
+        let mut running = DECODES_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if cancel.load(Ordering::Relaxed) {
+                return None;
+            }
+            if *running < MAX_CONCURRENT_DECODES {
+                *running += 1;
+                return Some(DecodeSlot);
+            }
+            // Wake now and then to notice a cancellation while queued.
+            running = DECODE_SLOT_FREED
+                .wait_timeout(running, Duration::from_millis(50))
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+    }
+}
+
+impl DecodeSlot {
+    /// How many decodes are in progress right now.
+    fn running() -> usize {
+        *DECODES_RUNNING.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Drop for DecodeSlot {
+    fn drop(&mut self) {
+        let mut running = DECODES_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+        *running = running.saturating_sub(1);
+        DECODE_SLOT_FREED.notify_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::Rgb;
+    use std::sync::atomic::AtomicUsize;
+
+    /// Polls until the load is no longer loading, or panics after a generous timeout.
+    fn wait_until_done(load: &mut ImageLoad) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while matches!(load.state(), LoadState::Loading { .. }) {
+            assert!(Instant::now() < deadline, "load did not finish");
+            std::thread::sleep(Duration::from_millis(5));
+            load.poll();
+        }
+    }
+
+    fn counting_wake() -> (Arc<AtomicUsize>, Arc<dyn Fn() + Send + Sync>) {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let counter = calls.clone();
+        let wake: Arc<dyn Fn() + Send + Sync> = Arc::new(move || {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
+        (calls, wake)
+    }
+
+    #[test]
+    fn a_small_png_loads_to_ready_with_every_level_at_the_right_size_and_wakes_the_gui() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("site.png");
+        let (width, height) = (1500, 700);
+        RgbImage::from_fn(width, height, |x, y| {
+            Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+        })
+        .save(&path)
+        .unwrap();
+
+        let (wakes, wake) = counting_wake();
+        let mut load = ImageLoad::start(path.clone(), wake);
+        wait_until_done(&mut load);
+
+        assert_eq!(load.state(), &LoadState::Ready);
+        assert!(wakes.load(Ordering::Relaxed) > 0);
+        assert_eq!(load.size(), Some((width, height)));
+        // 1500 -> 750 -> 375: three levels.
+        assert_eq!(load.levels().len(), 3);
+        for (k, level) in load.levels().iter().enumerate() {
+            let level = level.as_ref().expect("every level is built");
+            assert_eq!(
+                level.dimensions(),
+                level_size(width, height, k),
+                "level {k}"
+            );
+            assert!(load.level_is_exact(k));
+        }
+        assert_eq!(
+            load.levels()[0].as_ref().unwrap().get_pixel(300, 20),
+            &Rgb([44, 20, 90])
+        );
+        let info = load.source_info().unwrap();
+        assert_eq!((info.bits_per_sample, info.bands), (8, 3));
+        assert!(load.luminance_histogram().unwrap().iter().sum::<u64>() > 0);
+        let timings = load.timings();
+        assert!(timings.decoded.is_some() && timings.first_overview.is_some());
+        assert!(timings.all_levels >= timings.first_overview);
+        assert_eq!(load.nearest_level(1).map(|(k, _)| k), Some(1));
+        assert_eq!(load.nearest_level(9).map(|(k, _)| k), Some(2));
+    }
+
+    #[test]
+    fn a_large_image_gets_a_quick_overview_that_is_replaced_by_the_exact_level() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wide.png");
+        RgbImage::from_pixel(2100, 300, Rgb([40, 50, 60]))
+            .save(&path)
+            .unwrap();
+        let (_, wake) = counting_wake();
+        let mut load = ImageLoad::start(path, wake);
+        wait_until_done(&mut load);
+        assert_eq!(load.state(), &LoadState::Ready);
+        // 2100 needs scale 4 to fit 1024 px: the overview went to level 2, later made exact.
+        assert_eq!(load.levels().len(), 4);
+        assert!(load.level_is_exact(2));
+        assert!(load.timings().first_overview <= load.timings().all_levels);
+        assert!(load.revision() >= 5);
+    }
+
+    #[test]
+    fn a_missing_file_fails_with_a_message_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nowhere.png");
+        let (wakes, wake) = counting_wake();
+        let mut load = ImageLoad::start(path, wake);
+        wait_until_done(&mut load);
+        let LoadState::Failed(message) = load.state() else {
+            panic!("expected a failure, got {:?}", load.state());
+        };
+        assert!(message.contains("nowhere.png"), "{message}");
+        assert!(wakes.load(Ordering::Relaxed) > 0);
+        assert!(load.levels().is_empty());
+    }
+
+    #[test]
+    fn a_corrupt_file_fails_with_a_message_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("broken.png");
+        let mut bytes = Vec::new();
+        RgbImage::from_fn(300, 200, |x, y| Rgb([x as u8, y as u8, 0]))
+            .write_to(
+                &mut std::io::Cursor::new(&mut bytes),
+                image::ImageFormat::Png,
+            )
+            .unwrap();
+        bytes.truncate(bytes.len() / 2);
+        std::fs::write(&path, &bytes).unwrap();
+
+        let (_, wake) = counting_wake();
+        let mut load = ImageLoad::start(path, wake);
+        wait_until_done(&mut load);
+        let LoadState::Failed(message) = load.state() else {
+            panic!("expected a failure, got {:?}", load.state());
+        };
+        assert!(message.contains("broken.png"), "{message}");
+    }
+
+    #[test]
+    fn dropping_loads_cancels_them_and_frees_their_decode_slots() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("site.png");
+        RgbImage::from_pixel(800, 600, Rgb([1, 2, 3]))
+            .save(&path)
+            .unwrap();
+        let (_, wake) = counting_wake();
+        // Start and drop more loads than there are slots: none may keep a slot.
+        for _ in 0..6 {
+            drop(ImageLoad::start(path.clone(), wake.clone()));
+        }
+        let mut load = ImageLoad::start(path, wake);
+        wait_until_done(&mut load);
+        assert_eq!(load.state(), &LoadState::Ready);
+    }
+}

@@ -1,0 +1,249 @@
+//! The project file: the golden v1 fixture keeps loading, save -> load -> save is
+//! byte-identical over generated projects, and no input makes the loader panic.
+
+use proptest::prelude::*;
+use sitediff::io::project_file::parse_project;
+use sitediff::io::{load_project, project_to_string};
+use sitediff::model::{
+    Affine, CaptureDate, ChangeKind, Confidence, DatedImage, Footprint, FootprintId, ImageId,
+    Point, Polygon, Project, Review, ReviewState, Site, SiteId, Timestamp, validate,
+};
+use std::path::Path;
+
+const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/golden_v1.ron");
+
+#[test]
+fn the_golden_v1_fixture_loads_and_validates() {
+    let p = load_project(Path::new(GOLDEN)).expect("golden v1 must keep loading");
+    assert_eq!(p.name, "Golden harbour");
+    assert_eq!(p.sites.len(), 2);
+    let north = &p.sites[0];
+    assert_eq!(north.images[1].date.to_string(), "2024-03-04T10:32:00");
+    assert_eq!(north.images[1].to_site.tx, 2.5);
+    assert_eq!(north.footprints[0].review.state, ReviewState::Accepted);
+    assert_eq!(
+        north.footprints[1].after_outline.as_ref().map(|o| o.area()),
+        Some(3200.0)
+    );
+    assert_eq!(p.next_ids.footprint, 9);
+    assert!(validate(&p).is_empty(), "{:?}", validate(&p));
+}
+
+#[test]
+fn the_golden_fixture_reformats_to_the_canonical_form_without_losing_anything() {
+    let p = load_project(Path::new(GOLDEN)).unwrap();
+    let text = project_to_string(&p).unwrap();
+    let again = parse_project(&text, Path::new("x.ron")).unwrap();
+    assert_eq!(again, p);
+}
+
+fn arb_point() -> impl Strategy<Value = Point> {
+    // Any finite f64, including awkward ones (tiny, huge, negative zero).
+    (any::<f64>(), any::<f64>())
+        .prop_filter("finite", |(x, y)| x.is_finite() && y.is_finite())
+        .prop_map(|(x, y)| Point::new(x, y))
+}
+
+fn arb_text() -> impl Strategy<Value = String> {
+    // Quotes, backslashes, newlines, unicode and RON-looking syntax.
+    prop_oneof![
+        Just(String::new()),
+        "[a-zA-Z0-9 ]{0,12}",
+        ".{0,16}",
+        Just("\"quoted\" \\ back\nslash ) ( ] [".to_string()),
+        Just("Ünïcödé 建物 🏭".to_string()),
+    ]
+}
+
+fn arb_date() -> impl Strategy<Value = CaptureDate> {
+    prop_oneof![
+        Just(CaptureDate::Unknown),
+        (1900i32..2100, 1u32..=12, 1u32..=28).prop_map(|(y, m, d)| {
+            CaptureDate::Day(chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap())
+        }),
+        (
+            1900i32..2100,
+            1u32..=12,
+            1u32..=28,
+            0u32..24,
+            0u32..60,
+            0u32..60
+        )
+            .prop_map(|(y, m, d, hh, mm, ss)| {
+                CaptureDate::DayTime(
+                    chrono::NaiveDate::from_ymd_opt(y, m, d)
+                        .unwrap()
+                        .and_hms_opt(hh, mm, ss)
+                        .unwrap(),
+                )
+            }),
+    ]
+}
+
+fn arb_timestamp() -> impl Strategy<Value = Timestamp> {
+    (0i64..4_000_000_000).prop_map(|s| Timestamp::from_unix(s).unwrap())
+}
+
+fn arb_footprint(id: u32) -> impl Strategy<Value = Footprint> {
+    (
+        prop::sample::select(ChangeKind::ALL.to_vec()),
+        prop::collection::vec(arb_point(), 0..8),
+        prop::option::of(prop::collection::vec(arb_point(), 0..6)),
+        prop::sample::select(Confidence::ALL.to_vec()),
+        prop::collection::vec(arb_text(), 0..4),
+        arb_text(),
+        arb_timestamp(),
+        (
+            prop::sample::select(vec![
+                ReviewState::Unreviewed,
+                ReviewState::Accepted,
+                ReviewState::Rejected,
+            ]),
+            arb_text(),
+            prop::option::of(arb_timestamp()),
+        ),
+        (1u32..5, 1u32..5),
+    )
+        .prop_map(
+            move |(
+                kind,
+                outline,
+                after,
+                confidence,
+                tags,
+                note,
+                t,
+                (state, comment, at),
+                (b, a),
+            )| {
+                Footprint {
+                    id: FootprintId(id),
+                    kind,
+                    before: ImageId(b),
+                    after: ImageId(a),
+                    outline: Polygon(outline),
+                    after_outline: after.map(Polygon),
+                    confidence,
+                    tags,
+                    note: note.clone(),
+                    author: note,
+                    created: t,
+                    modified: t,
+                    review: Review {
+                        state,
+                        reviewer: comment.clone(),
+                        comment,
+                        at,
+                    },
+                }
+            },
+        )
+}
+
+fn arb_project() -> impl Strategy<Value = Project> {
+    let image = (
+        1u32..50,
+        arb_text(),
+        arb_date(),
+        arb_text(),
+        prop::array::uniform6(-1e6f64..1e6),
+    )
+        .prop_map(|(id, path, date, source, m)| {
+            let mut img = DatedImage::new(ImageId(id), path, date);
+            img.source = source;
+            img.to_site = Affine {
+                xx: m[0],
+                xy: m[1],
+                tx: m[2],
+                yx: m[3],
+                yy: m[4],
+                ty: m[5],
+            };
+            img
+        });
+    let site = (
+        1u32..20,
+        arb_text(),
+        arb_text(),
+        prop::collection::vec(image, 0..4),
+        prop::collection::vec((1u32..1000).prop_flat_map(arb_footprint), 0..5),
+        prop::option::of(1u32..50),
+    )
+        .prop_map(|(id, name, note, images, footprints, reference)| Site {
+            id: SiteId(id),
+            name,
+            note,
+            reference_image: reference.map(ImageId),
+            images,
+            footprints,
+        });
+    (arb_text(), prop::collection::vec(site, 0..4)).prop_map(|(name, sites)| {
+        let mut p = Project::new(name);
+        p.sites = sites;
+        p
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn save_load_save_is_byte_identical(project in arb_project()) {
+        let first = project_to_string(&project).unwrap();
+        let loaded = parse_project(&first, Path::new("p.ron")).unwrap();
+        let second = project_to_string(&loaded).unwrap();
+        prop_assert_eq!(&first, &second);
+        let mut canonical = project.clone();
+        canonical.canonicalize();
+        prop_assert_eq!(loaded, canonical);
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic_the_loader(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        let text = String::from_utf8_lossy(&bytes);
+        let _ = parse_project(&text, Path::new("junk.ron"));
+    }
+
+    #[test]
+    fn mutated_valid_files_never_panic_and_errors_name_the_file(
+        project in arb_project(),
+        cuts in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0u8..3), 1..6),
+    ) {
+        let text = project_to_string(&project).unwrap();
+        let mut bytes = text.into_bytes();
+        for (at, byte, op) in cuts {
+            if bytes.is_empty() { break; }
+            let i = at.index(bytes.len());
+            match op {
+                0 => bytes[i] = byte,
+                1 => { bytes.remove(i); }
+                _ => bytes.insert(i, byte),
+            }
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        if let Err(e) = parse_project(&text, Path::new("mutated.ron")) {
+            prop_assert!(e.to_string().starts_with("mutated.ron"), "{}", e);
+        }
+    }
+}
+
+#[test]
+fn deeply_nested_input_is_refused_without_overflowing_the_stack() {
+    let text = format!(
+        "(format_version: 1, name: {}{})",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let err = parse_project(&text, Path::new("deep.ron")).unwrap_err();
+    assert!(err.to_string().starts_with("deep.ron:1:"), "{err}");
+}
+
+#[test]
+fn a_truncated_file_reports_where_it_ends() {
+    let p = load_project(Path::new(GOLDEN)).unwrap();
+    let text = project_to_string(&p).unwrap();
+    let cut = &text[..text.len() / 2];
+    let err = parse_project(cut, Path::new("cut.ron")).unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.starts_with("cut.ron:"), "{msg}");
+}
