@@ -191,6 +191,15 @@ fn run_app(project: &Path, limit: Duration) -> anyhow::Result<Report> {
             std::thread::sleep(frame_budget - took);
         }
     }
+    {
+        let app = h.state();
+        let doc = app.doc.as_ref().expect("project open");
+        for img in &doc.project.sites[0].images {
+            if let Some(slot) = app.images.get(&doc.image_file(&img.path)) {
+                eprintln!("  {}: {:?}", img.file_name(), slot.load.timings());
+            }
+        }
+    }
     let mut sorted = frames.clone();
     sorted.sort();
     // Zoom to 100 % at the centre: full-resolution tiles must be uploaded.

@@ -146,7 +146,10 @@ fn the_release_binary_opens_the_demo_in_a_real_window_shows_both_images_and_take
         if title.contains("demo.ron") {
             break;
         }
-        assert!(start.elapsed() < Duration::from_secs(30), "window title: {title}");
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "window title: {title}"
+        );
         std::thread::sleep(Duration::from_millis(250));
     }
 

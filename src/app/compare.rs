@@ -2,11 +2,16 @@
 //! transform, with footprints drawn over every pane. Input handling (zoom, pan, linked cursor)
 //! is the same in every mode.
 
-use super::actions::{Action, PathPurpose};
+use super::actions::Action;
 use super::adjust::Adjustments;
 use super::document::Document;
 use super::images::{ImageSlot, ImageStore};
 use super::overlay::{OutlineChoice, paint_footprints};
+pub use super::pane_chrome::{AFTER_COLOR, BEFORE_COLOR, side_color};
+use super::pane_chrome::{
+    centered_text, header_ui, paint_blink_badge, paint_crosshair, paint_swipe_divider,
+    placeholder_ui,
+};
 use super::state::{CompareMode, CompareState, Selection, Side};
 use super::tiles::{ImageDraw, PaintOutcome, UploadBudget, paint_image};
 use super::view::ViewTransform;
@@ -18,18 +23,8 @@ use egui::{
 use std::collections::HashMap;
 use std::time::Duration;
 
-pub const BEFORE_COLOR: Color32 = Color32::from_rgb(90, 160, 255);
-pub const AFTER_COLOR: Color32 = Color32::from_rgb(255, 150, 60);
-
 /// Height of the date header above each pane.
 const HEADER_HEIGHT: f32 = 46.0;
-
-pub fn side_color(side: Side) -> Color32 {
-    match side {
-        Side::Before => BEFORE_COLOR,
-        Side::After => AFTER_COLOR,
-    }
-}
 
 /// One pane of the current layout.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -73,9 +68,9 @@ pub struct CompareInput<'a> {
 }
 
 /// A side's image record and how it is loading.
-struct SideImage<'a> {
-    record: &'a DatedImage,
-    path: std::path::PathBuf,
+pub(super) struct SideImage<'a> {
+    pub(super) record: &'a DatedImage,
+    pub(super) path: std::path::PathBuf,
 }
 
 pub fn compare_ui(
@@ -150,173 +145,103 @@ pub fn compare_ui(
     }
 
     // Painting.
-    let mut budget = UploadBudget::new(Duration::from_millis(8));
     let ctx = ui.ctx().clone();
     let now = ui.input(|i| i.time);
-    let pair = (input.selection.before, input.selection.after);
+    let mut drawn_out = CompareOutput::default();
+    let mut painting = Painting {
+        ctx: ctx.clone(),
+        images,
+        out: &mut drawn_out,
+        view: state.view,
+        budget: UploadBudget::new(Duration::from_millis(6), 8),
+        site,
+        pair: (input.selection.before, input.selection.after),
+        show_footprints: state.show_footprints,
+    };
+    let pick = |side: Side| {
+        if side == Side::Before {
+            before.as_ref()
+        } else {
+            after.as_ref()
+        }
+    };
     for pane in &panes {
         let painter = ui.painter_at(pane.rect);
+        let rect = pane.rect;
         match (state.mode, pane.side) {
             (_, Some(side)) => {
-                let img = if side == Side::Before {
-                    &before
-                } else {
-                    &after
-                };
-                draw_side(
-                    &ctx,
-                    &painter,
-                    pane.rect,
-                    state,
-                    img.as_ref(),
-                    images,
-                    Color32::WHITE,
-                    &mut budget,
-                    &mut out,
-                    site,
-                    side,
+                let choice = outline_for(side);
+                painting.side(
                     ui,
+                    &painter,
+                    rect,
+                    pick(side),
+                    side,
+                    Color32::WHITE,
+                    Some(choice),
                 );
-                if state.show_footprints {
-                    let choice = if side == Side::Before {
-                        OutlineChoice::Before
-                    } else {
-                        OutlineChoice::After
-                    };
-                    paint_footprints(&painter, pane.rect, &state.view, site, pair, choice);
-                }
             }
             (CompareMode::Swipe, None) => {
-                let x = pane.rect.left() + state.swipe * pane.rect.width();
-                let left = Rect::from_min_max(pane.rect.min, Pos2::new(x, pane.rect.max.y));
-                let right = Rect::from_min_max(Pos2::new(x, pane.rect.min.y), pane.rect.max);
-                let lp = painter.with_clip_rect(left);
-                draw_side(
-                    &ctx,
-                    &lp,
-                    pane.rect,
-                    state,
-                    before.as_ref(),
-                    images,
-                    Color32::WHITE,
-                    &mut budget,
-                    &mut out,
-                    site,
-                    Side::Before,
-                    ui,
-                );
-                let rp = painter.with_clip_rect(right);
-                draw_side(
-                    &ctx,
-                    &rp,
-                    pane.rect,
-                    state,
-                    after.as_ref(),
-                    images,
-                    Color32::WHITE,
-                    &mut budget,
-                    &mut out,
-                    site,
-                    Side::After,
-                    ui,
-                );
-                if state.show_footprints {
-                    paint_footprints(
-                        &lp,
-                        pane.rect,
-                        &state.view,
-                        site,
-                        pair,
-                        OutlineChoice::Before,
-                    );
-                    paint_footprints(
-                        &rp,
-                        pane.rect,
-                        &state.view,
-                        site,
-                        pair,
-                        OutlineChoice::After,
+                let x = rect.left() + state.swipe * rect.width();
+                let left =
+                    painter.with_clip_rect(Rect::from_min_max(rect.min, Pos2::new(x, rect.max.y)));
+                let right =
+                    painter.with_clip_rect(Rect::from_min_max(Pos2::new(x, rect.min.y), rect.max));
+                for (p, side) in [(&left, Side::Before), (&right, Side::After)] {
+                    painting.side(
+                        ui,
+                        p,
+                        rect,
+                        pick(side),
+                        side,
+                        Color32::WHITE,
+                        Some(outline_for(side)),
                     );
                 }
-                paint_swipe_divider(&painter, pane.rect, x);
+                paint_swipe_divider(&painter, rect, x);
             }
             (CompareMode::Blink, None) => {
                 if let Some(next) = state.blink.tick(now) {
                     ctx.request_repaint_after(Duration::from_secs_f32(next.max(0.01)));
                 }
                 let side = state.blink.showing;
-                let img = if side == Side::Before {
-                    &before
-                } else {
-                    &after
-                };
-                draw_side(
-                    &ctx,
-                    &painter,
-                    pane.rect,
-                    state,
-                    img.as_ref(),
-                    images,
-                    Color32::WHITE,
-                    &mut budget,
-                    &mut out,
-                    site,
-                    side,
+                painting.side(
                     ui,
+                    &painter,
+                    rect,
+                    pick(side),
+                    side,
+                    Color32::WHITE,
+                    Some(outline_for(side)),
                 );
-                if state.show_footprints {
-                    let choice = if side == Side::Before {
-                        OutlineChoice::Before
-                    } else {
-                        OutlineChoice::After
-                    };
-                    paint_footprints(&painter, pane.rect, &state.view, site, pair, choice);
-                }
-                paint_blink_badge(&painter, pane.rect, side, img.as_ref().map(|s| s.record));
+                paint_blink_badge(&painter, rect, side, pick(side).map(|s| s.record));
             }
             (CompareMode::Overlay | CompareMode::SideBySide, None) => {
-                draw_side(
-                    &ctx,
-                    &painter,
-                    pane.rect,
-                    state,
-                    before.as_ref(),
-                    images,
-                    Color32::WHITE,
-                    &mut budget,
-                    &mut out,
-                    site,
-                    Side::Before,
-                    ui,
-                );
                 let alpha = (state.overlay_opacity.clamp(0.0, 1.0) * 255.0).round() as u8;
-                draw_side(
-                    &ctx,
-                    &painter,
-                    pane.rect,
-                    state,
-                    after.as_ref(),
-                    images,
-                    Color32::from_white_alpha(alpha),
-                    &mut budget,
-                    &mut out,
-                    site,
-                    Side::After,
+                painting.side(
                     ui,
+                    &painter,
+                    rect,
+                    pick(Side::Before),
+                    Side::Before,
+                    Color32::WHITE,
+                    None,
                 );
-                if state.show_footprints {
-                    paint_footprints(
-                        &painter,
-                        pane.rect,
-                        &state.view,
-                        site,
-                        pair,
-                        OutlineChoice::Both,
-                    );
-                }
+                painting.side(
+                    ui,
+                    &painter,
+                    rect,
+                    pick(Side::After),
+                    Side::After,
+                    Color32::from_white_alpha(alpha),
+                    Some(OutlineChoice::Both),
+                );
             }
         }
     }
+    let deferred = painting.budget.deferred;
+    out.actions.append(&mut drawn_out.actions);
+    out.drawn = drawn_out.drawn;
 
     // Headers.
     let days = match (&before, &after) {
@@ -392,7 +317,7 @@ pub fn compare_ui(
             }
         }
     }
-    if budget.deferred > 0 {
+    if deferred > 0 {
         ctx.request_repaint();
     }
     out
@@ -513,310 +438,116 @@ fn swipe_divider_input(ui: &Ui, pane: Rect, state: &mut CompareState) {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn draw_side(
-    ctx: &egui::Context,
-    painter: &egui::Painter,
-    pane: Rect,
-    state: &CompareState,
-    img: Option<&SideImage<'_>>,
-    images: &mut ImageStore,
-    tint: Color32,
-    budget: &mut UploadBudget,
-    out: &mut CompareOutput,
-    site: &Site,
-    side: Side,
-    ui: &mut Ui,
-) {
-    let clip = painter.clip_rect();
-    let Some(img) = img else {
-        centered_text(painter, clip, &format!("No {} image chosen", side.label()));
-        return;
-    };
-    let slot: &mut ImageSlot = images.want(&img.path);
-    if slot.has_pixels()
-        && let Some(size) = slot.load.size()
-    {
-        let levels: Vec<_> = slot.load.levels().to_vec();
-        let lut = *slot.lut();
-        let draw = ImageDraw {
-            levels: &levels,
-            size,
-            to_site: &img.record.to_site,
-            lut: &lut,
-            tint,
-        };
-        let outcome = paint_image(
-            ctx,
-            painter,
-            pane,
-            &state.view,
-            &draw,
-            &mut slot.textures,
-            budget,
-        );
-        out.drawn.push((side, outcome));
-        // Finer levels may still be on their way: keep painting while loading.
-        if slot.progress().is_some() {
+fn outline_for(side: Side) -> OutlineChoice {
+    match side {
+        Side::Before => OutlineChoice::Before,
+        Side::After => OutlineChoice::After,
+    }
+}
+
+/// What every image drawn in one frame shares.
+struct Painting<'a> {
+    ctx: egui::Context,
+    images: &'a mut ImageStore,
+    out: &'a mut CompareOutput,
+    view: ViewTransform,
+    budget: UploadBudget,
+    site: &'a Site,
+    pair: (Option<ImageId>, Option<ImageId>),
+    show_footprints: bool,
+}
+
+impl Painting<'_> {
+    /// Draws one side's image into `painter`'s clip rectangle of the pane, or what stands in for
+    /// it (a progress bar while loading, a placeholder when it cannot be read), then the
+    /// footprints with the chosen outlines.
+    #[allow(clippy::too_many_arguments)]
+    fn side(
+        &mut self,
+        ui: &mut Ui,
+        painter: &egui::Painter,
+        pane: Rect,
+        img: Option<&SideImage<'_>>,
+        side: Side,
+        tint: Color32,
+        outlines: Option<OutlineChoice>,
+    ) {
+        'image: {
+            let ctx = &self.ctx;
+            let clip = painter.clip_rect();
+            let Some(img) = img else {
+                centered_text(painter, clip, &format!("No {} image chosen", side.label()));
+                break 'image;
+            };
+            let slot: &mut ImageSlot = self.images.want(&img.path);
+            if slot.has_pixels()
+                && let Some(size) = slot.load.size()
+            {
+                let levels: Vec<_> = slot.load.levels().to_vec();
+                let lut = *slot.lut();
+                let draw = ImageDraw {
+                    levels: &levels,
+                    size,
+                    to_site: &img.record.to_site,
+                    lut: &lut,
+                    tint,
+                };
+                let outcome = paint_image(
+                    ctx,
+                    painter,
+                    pane,
+                    &self.view,
+                    &draw,
+                    &mut slot.textures,
+                    &mut self.budget,
+                );
+                self.out.drawn.push((side, outcome));
+                // Finer levels may still be on their way: keep painting while loading.
+                if slot.progress().is_some() {
+                    ctx.request_repaint_after(Duration::from_millis(50));
+                }
+                break 'image;
+            }
+            if let Some(err) = slot.error().map(str::to_string) {
+                placeholder_ui(ui, clip, img, &err, self.site, self.out);
+                break 'image;
+            }
+            // Still loading and nothing to draw yet.
+            let (stage, fraction) = slot
+                .progress()
+                .unwrap_or((crate::io::loader::LoadStage::Queued, None));
+            let stage = super::panels::stage_label(stage);
+            let text = match fraction {
+                Some(f) => format!("{}: {stage} {:.0} %", img.record.file_name(), f * 100.0),
+                None => format!("{}: {stage}…", img.record.file_name()),
+            };
+            let bar = Rect::from_center_size(
+                clip.center(),
+                Vec2::new((clip.width() * 0.6).min(360.0), 18.0),
+            );
+            painter.rect_stroke(
+                bar,
+                3.0,
+                Stroke::new(1.0, Color32::GRAY),
+                StrokeKind::Inside,
+            );
+            let f = fraction.unwrap_or(((ui.input(|i| i.time) * 0.7) % 1.0) as f32);
+            painter.rect_filled(
+                Rect::from_min_size(bar.min, Vec2::new(bar.width() * f, bar.height())),
+                3.0,
+                side_color(side).gamma_multiply(0.7),
+            );
+            painter.text(
+                bar.center_bottom() + Vec2::new(0.0, 8.0),
+                Align2::CENTER_TOP,
+                text,
+                FontId::proportional(14.0),
+                Color32::LIGHT_GRAY,
+            );
             ctx.request_repaint_after(Duration::from_millis(50));
         }
-        return;
+        if let Some(choice) = outlines.filter(|_| self.show_footprints) {
+            paint_footprints(painter, pane, &self.view, self.site, self.pair, choice);
+        }
     }
-    if let Some(err) = slot.error().map(str::to_string) {
-        placeholder_ui(ui, clip, img, &err, site, out);
-        return;
-    }
-    // Still loading and nothing to draw yet.
-    let (stage, fraction) = slot
-        .progress()
-        .unwrap_or((crate::io::loader::LoadStage::Queued, None));
-    let text = match fraction {
-        Some(f) => format!(
-            "{}: {} {:.0} %",
-            img.record.file_name(),
-            super::panels::stage_label(stage),
-            f * 100.0
-        ),
-        None => format!(
-            "{}: {}…",
-            img.record.file_name(),
-            super::panels::stage_label(stage)
-        ),
-    };
-    let bar = Rect::from_center_size(
-        clip.center(),
-        Vec2::new((clip.width() * 0.6).min(360.0), 18.0),
-    );
-    painter.rect_stroke(
-        bar,
-        3.0,
-        Stroke::new(1.0, Color32::GRAY),
-        StrokeKind::Inside,
-    );
-    let f = fraction.unwrap_or(((ui.input(|i| i.time) * 0.7) % 1.0) as f32);
-    painter.rect_filled(
-        Rect::from_min_size(bar.min, Vec2::new(bar.width() * f, bar.height())),
-        3.0,
-        side_color(side).gamma_multiply(0.7),
-    );
-    painter.text(
-        bar.center_bottom() + Vec2::new(0.0, 8.0),
-        Align2::CENTER_TOP,
-        text,
-        FontId::proportional(14.0),
-        Color32::LIGHT_GRAY,
-    );
-    ctx.request_repaint_after(Duration::from_millis(50));
-}
-
-/// A missing or unreadable image: its path, the reason, and ways to fix it.
-fn placeholder_ui(
-    ui: &mut Ui,
-    area: Rect,
-    img: &SideImage<'_>,
-    err: &str,
-    site: &Site,
-    out: &mut CompareOutput,
-) {
-    let painter = ui.painter_at(area);
-    painter.rect_filled(area.shrink(2.0), 4.0, Color32::from_rgb(48, 28, 28));
-    let inner = Rect::from_center_size(
-        area.center(),
-        Vec2::new((area.width() - 40.0).clamp(50.0, 520.0), 170.0),
-    );
-    ui.scope_builder(egui::UiBuilder::new().max_rect(inner), |ui| {
-        ui.vertical_centered(|ui| {
-            ui.label(
-                egui::RichText::new("Image cannot be shown")
-                    .size(18.0)
-                    .color(Color32::from_rgb(255, 140, 120)),
-            );
-            ui.label(egui::RichText::new(img.path.display().to_string()).monospace());
-            ui.label(err);
-            ui.horizontal(|ui| {
-                if ui
-                    .button("Locate…")
-                    .on_hover_text(
-                        "Choose where this image is now; the project is updated (undoable)",
-                    )
-                    .clicked()
-                {
-                    out.actions
-                        .push(Action::ShowPathDialog(PathPurpose::LocateImage {
-                            site: site.id,
-                            image: img.record.id,
-                        }));
-                }
-                if ui
-                    .button("Retry")
-                    .on_hover_text("Try reading the file again")
-                    .clicked()
-                {
-                    out.actions.push(Action::Retry(img.path.clone()));
-                }
-            });
-        });
-    });
-}
-
-/// A pane's header: which side, the capture date large, the file name and the days between the
-/// two dates. Real labels (not painted text), so screen readers and UI tests can read them.
-fn header_ui(
-    ui: &mut Ui,
-    rect: Rect,
-    side: Side,
-    img: Option<&DatedImage>,
-    days: Option<i64>,
-    emphasis: bool,
-) {
-    let color = side_color(side);
-    let bg = if emphasis {
-        Color32::from_gray(40)
-    } else {
-        Color32::from_gray(30)
-    };
-    let painter = ui.painter_at(rect);
-    painter.rect_filled(rect, 0.0, bg);
-    painter.rect_filled(
-        Rect::from_min_size(
-            rect.left_bottom() - Vec2::new(0.0, 3.0),
-            Vec2::new(rect.width(), 3.0),
-        ),
-        0.0,
-        color,
-    );
-    let text_color = if emphasis {
-        Color32::WHITE
-    } else {
-        Color32::GRAY
-    };
-    let tag = match side {
-        Side::Before => "BEFORE",
-        Side::After => "AFTER",
-    };
-    let inner = rect.shrink2(Vec2::new(10.0, 2.0));
-    ui.scope_builder(
-        egui::UiBuilder::new()
-            .max_rect(inner)
-            .id_salt(("header", tag)),
-        |ui| {
-            ui.set_clip_rect(rect);
-            ui.horizontal_centered(|ui| {
-                ui.label(egui::RichText::new(tag).color(color).size(13.0).strong());
-                let Some(img) = img else {
-                    ui.label(
-                        egui::RichText::new("no image")
-                            .color(Color32::GRAY)
-                            .size(16.0),
-                    );
-                    return;
-                };
-                ui.label(
-                    egui::RichText::new(img.date.to_string())
-                        .color(text_color)
-                        .size(24.0),
-                )
-                .on_hover_text(format!(
-                    "{} image captured {}",
-                    side.label(),
-                    img.date
-                ));
-                let gap = match (days, side) {
-                    (Some(d), Side::Before) => format!("{d} days before the after image"),
-                    (Some(d), Side::After) => format!("{d} days after the before image"),
-                    (None, _) => "days between: unknown".to_string(),
-                };
-                ui.vertical(|ui| {
-                    ui.spacing_mut().item_spacing.y = 0.0;
-                    ui.label(
-                        egui::RichText::new(img.file_name())
-                            .color(text_color)
-                            .size(13.0),
-                    )
-                    .on_hover_text(&img.path);
-                    ui.label(egui::RichText::new(gap).color(Color32::GRAY).size(12.0));
-                });
-            });
-        },
-    );
-}
-
-fn paint_swipe_divider(painter: &egui::Painter, pane: Rect, x: f32) {
-    painter.line_segment(
-        [Pos2::new(x, pane.top()), Pos2::new(x, pane.bottom())],
-        Stroke::new(3.0, Color32::from_black_alpha(160)),
-    );
-    painter.line_segment(
-        [Pos2::new(x, pane.top()), Pos2::new(x, pane.bottom())],
-        Stroke::new(1.5, Color32::WHITE),
-    );
-    let knob = Pos2::new(x, pane.center().y);
-    painter.circle(
-        knob,
-        11.0,
-        Color32::from_gray(40),
-        Stroke::new(1.5, Color32::WHITE),
-    );
-    for dir in [-1.0f32, 1.0] {
-        let tip = knob + Vec2::new(dir * 7.0, 0.0);
-        let base = knob + Vec2::new(dir * 2.0, 0.0);
-        painter.add(egui::Shape::convex_polygon(
-            vec![tip, base + Vec2::new(0.0, -4.0), base + Vec2::new(0.0, 4.0)],
-            Color32::WHITE,
-            Stroke::NONE,
-        ));
-    }
-    painter.text(
-        Pos2::new(x - 8.0, pane.top() + 8.0),
-        Align2::RIGHT_TOP,
-        "‹ before",
-        FontId::proportional(14.0),
-        BEFORE_COLOR,
-    );
-    painter.text(
-        Pos2::new(x + 8.0, pane.top() + 8.0),
-        Align2::LEFT_TOP,
-        "after ›",
-        FontId::proportional(14.0),
-        AFTER_COLOR,
-    );
-}
-
-fn paint_blink_badge(painter: &egui::Painter, pane: Rect, side: Side, img: Option<&DatedImage>) {
-    let text = match img {
-        Some(i) => format!("{}  {}", side.label().to_uppercase(), i.date),
-        None => side.label().to_uppercase(),
-    };
-    let pos = pane.left_top() + Vec2::new(12.0, 12.0);
-    let galley = painter.layout_no_wrap(text, FontId::proportional(22.0), Color32::WHITE);
-    let bg = Rect::from_min_size(pos, galley.size()).expand(6.0);
-    painter.rect_filled(bg, 4.0, Color32::from_black_alpha(170));
-    painter.rect_stroke(
-        bg,
-        4.0,
-        Stroke::new(2.0, side_color(side)),
-        StrokeKind::Outside,
-    );
-    painter.galley(pos, galley, Color32::WHITE);
-}
-
-fn paint_crosshair(painter: &egui::Painter, p: Pos2) {
-    let s = 12.0;
-    for stroke in [
-        Stroke::new(3.0, Color32::from_black_alpha(160)),
-        Stroke::new(1.0, Color32::from_rgb(255, 255, 0)),
-    ] {
-        painter.line_segment([p - Vec2::new(s, 0.0), p + Vec2::new(s, 0.0)], stroke);
-        painter.line_segment([p - Vec2::new(0.0, s), p + Vec2::new(0.0, s)], stroke);
-    }
-}
-
-fn centered_text(painter: &egui::Painter, rect: Rect, text: &str) {
-    painter.text(
-        rect.center(),
-        Align2::CENTER_CENTER,
-        text,
-        FontId::proportional(16.0),
-        Color32::LIGHT_GRAY,
-    );
 }

@@ -8,9 +8,13 @@ pub mod adjust;
 pub mod compare;
 pub mod dialogs;
 pub mod document;
+pub mod frame_stats;
+mod handle;
 pub mod help;
 pub mod images;
+mod menu;
 pub mod overlay;
+mod pane_chrome;
 pub mod panels;
 pub mod prefs;
 mod shortcuts;
@@ -19,19 +23,15 @@ pub mod tiles;
 pub mod view;
 
 pub use actions::Action;
-use actions::{NewProjectRequest, PathPurpose};
 use adjust::Adjustments;
 use compare::{CompareInput, Hover, Pane, compare_ui};
-use dialogs::{ConfirmChoice, Dialogs, NewProjectDialog, PathDialog, Pending};
+use dialogs::{Dialogs, Pending};
 use document::Document;
 use images::ImageStore;
 use prefs::Prefs;
-use state::{CompareMode, CompareState, Selection, Side};
+use state::{CompareState, Selection, Side};
 
-use crate::io::image_decode::probe_image;
-use crate::io::new_project::{NewImage, project_from_images};
-use crate::io::project_file::relative_image_path;
-use crate::model::{Edit, ImageId};
+use crate::model::ImageId;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -82,6 +82,7 @@ pub struct SiteDiffApp {
     startup_error: Option<String>,
     allow_close: bool,
     title: String,
+    frame_stats: Option<frame_stats::FrameStats>,
     ctx_cell: Arc<OnceLock<egui::Context>>,
 }
 
@@ -109,6 +110,7 @@ impl SiteDiffApp {
             startup_error: None,
             allow_close: false,
             title: String::new(),
+            frame_stats: frame_stats::FrameStats::from_env(),
             ctx_cell,
         }
     }
@@ -269,428 +271,13 @@ impl SiteDiffApp {
             self.title = title;
         }
     }
-
-    fn menu_ui(&mut self, ui: &mut egui::Ui) -> Vec<Action> {
-        let mut actions = Vec::new();
-        egui::MenuBar::new().ui(ui, |ui| {
-            ui.menu_button("File", |ui| {
-                if ui
-                    .add(egui::Button::new("New project from images…").shortcut_text("Ctrl+N"))
-                    .clicked()
-                {
-                    actions.push(Action::ShowNewProjectDialog);
-                }
-                if ui
-                    .add(egui::Button::new("Open…").shortcut_text("Ctrl+O"))
-                    .clicked()
-                {
-                    actions.push(Action::ShowPathDialog(PathPurpose::OpenProject));
-                }
-                ui.menu_button("Open recent", |ui| {
-                    if self.prefs.recent_projects.is_empty() {
-                        ui.label("(none yet)");
-                    }
-                    for p in &self.prefs.recent_projects {
-                        if ui.button(p.display().to_string()).clicked() {
-                            actions.push(Action::Open(p.clone()));
-                        }
-                    }
-                });
-                ui.separator();
-                let has_doc = self.doc.is_some();
-                if ui
-                    .add_enabled(has_doc, egui::Button::new("Save").shortcut_text("Ctrl+S"))
-                    .clicked()
-                {
-                    actions.push(Action::Save);
-                }
-                if ui
-                    .add_enabled(
-                        has_doc,
-                        egui::Button::new("Save as…").shortcut_text("Ctrl+Shift+S"),
-                    )
-                    .clicked()
-                {
-                    actions.push(Action::ShowPathDialog(PathPurpose::SaveProjectAs));
-                }
-                ui.separator();
-                if ui
-                    .add(egui::Button::new("Quit").shortcut_text("Ctrl+Q"))
-                    .clicked()
-                {
-                    actions.push(Action::Quit);
-                }
-            });
-            ui.menu_button("Edit", |ui| {
-                let (undo, redo) = match &self.doc {
-                    Some(d) => (d.history.undo_description(), d.history.redo_description()),
-                    None => (None, None),
-                };
-                let undo_label = undo
-                    .as_ref()
-                    .map(|d| format!("Undo {d}"))
-                    .unwrap_or_else(|| "Undo".into());
-                let redo_label = redo
-                    .as_ref()
-                    .map(|d| format!("Redo {d}"))
-                    .unwrap_or_else(|| "Redo".into());
-                if ui
-                    .add_enabled(
-                        undo.is_some(),
-                        egui::Button::new(undo_label).shortcut_text("Ctrl+Z"),
-                    )
-                    .clicked()
-                {
-                    actions.push(Action::Undo);
-                }
-                if ui
-                    .add_enabled(
-                        redo.is_some(),
-                        egui::Button::new(redo_label).shortcut_text("Ctrl+Shift+Z"),
-                    )
-                    .clicked()
-                {
-                    actions.push(Action::Redo);
-                }
-            });
-            ui.menu_button("View", |ui| {
-                for mode in CompareMode::ALL {
-                    if ui
-                        .add(
-                            egui::Button::selectable(self.compare.mode == mode, mode.label())
-                                .shortcut_text(mode.key_label()),
-                        )
-                        .clicked()
-                    {
-                        actions.push(Action::SetMode(mode));
-                    }
-                }
-                ui.separator();
-                if ui
-                    .add(egui::Button::new("Fit to image").shortcut_text("F"))
-                    .clicked()
-                {
-                    actions.push(Action::ZoomFit);
-                }
-                if ui
-                    .add(egui::Button::new("100 %").shortcut_text("0"))
-                    .clicked()
-                {
-                    actions.push(Action::ZoomActual);
-                }
-                if ui
-                    .add(egui::Button::new("Swap before and after").shortcut_text("X"))
-                    .clicked()
-                {
-                    actions.push(Action::SwapPair);
-                }
-                ui.checkbox(&mut self.compare.show_footprints, "Footprints (L)");
-                ui.checkbox(&mut self.compare.linked_cursor, "Linked cursor");
-            });
-            ui.menu_button("Help", |ui| {
-                if ui
-                    .add(egui::Button::new("Keyboard shortcuts").shortcut_text("F1"))
-                    .clicked()
-                {
-                    actions.push(Action::ShowHelp);
-                }
-            });
-        });
-        actions
-    }
-
-    fn no_project_ui(&mut self, ui: &mut egui::Ui) -> Vec<Action> {
-        let mut actions = Vec::new();
-        ui.vertical_centered(|ui| {
-            ui.add_space(ui.available_height() / 3.0);
-            ui.heading("No project is open");
-            if let Some(e) = &self.startup_error {
-                ui.colored_label(egui::Color32::from_rgb(255, 130, 110), e);
-            }
-            ui.add_space(8.0);
-            if ui.button("Open project…").clicked() {
-                actions.push(Action::ShowPathDialog(PathPurpose::OpenProject));
-            }
-            if ui.button("New project from images…").clicked() {
-                actions.push(Action::ShowNewProjectDialog);
-            }
-        });
-        actions
-    }
-
-    fn answer_confirm(&mut self, ctx: &egui::Context, choice: ConfirmChoice) {
-        let Some(pending) = self.dialogs.confirm.take() else {
-            return;
-        };
-        match choice {
-            ConfirmChoice::Cancel => {}
-            ConfirmChoice::Save => {
-                if self.save_now() {
-                    self.run_pending(ctx, pending);
-                }
-            }
-            ConfirmChoice::Discard => self.run_pending(ctx, pending),
-        }
-    }
-
-    fn run_pending(&mut self, ctx: &egui::Context, pending: Pending) {
-        match pending {
-            Pending::Open(path) => self.open_now(&path),
-            Pending::NewProject(req) => self.new_project_now(req),
-            Pending::Quit => {
-                self.allow_close = true;
-                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-            }
-        }
-    }
-
-    /// Saves; on failure tells the user and returns false.
-    fn save_now(&mut self) -> bool {
-        let Some(doc) = &mut self.doc else {
-            return false;
-        };
-        match doc.save() {
-            Ok(()) => {
-                let name = doc.file_name();
-                self.notify(format!("Saved {name}"));
-                true
-            }
-            Err(e) => {
-                self.dialogs.message = Some(("Cannot save".into(), e.to_string()));
-                false
-            }
-        }
-    }
-
-    fn new_project_now(&mut self, req: NewProjectRequest) {
-        if req.project_file.exists() {
-            self.dialogs.message = Some((
-                "Cannot create the project".into(),
-                format!(
-                    "{} already exists; choose another file name.",
-                    req.project_file.display()
-                ),
-            ));
-            return;
-        }
-        let images: Vec<NewImage> = req
-            .images
-            .iter()
-            .map(|p| NewImage {
-                path: p.clone(),
-                date: None,
-            })
-            .collect();
-        match project_from_images(
-            &req.project_file,
-            &req.project_name,
-            &req.site_name,
-            &images,
-        ) {
-            Ok((project, _)) => {
-                let mut doc = Document::new(req.project_file.clone(), project, false);
-                let saved = doc.save();
-                self.install(doc);
-                self.dialogs.new_project = None;
-                match saved {
-                    Ok(()) => {
-                        self.prefs.note_recent(&req.project_file);
-                        self.notify(format!("Created {}", req.project_file.display()));
-                    }
-                    Err(e) => {
-                        self.dialogs.message =
-                            Some(("Project created but not saved".into(), e.to_string()));
-                    }
-                }
-            }
-            Err(e) => {
-                if let Some(d) = &mut self.dialogs.new_project {
-                    d.error = Some(e.to_string());
-                } else {
-                    self.dialogs.message =
-                        Some(("Cannot create the project".into(), e.to_string()));
-                }
-            }
-        }
-    }
-
-    /// Applies one action. Everything that changes the app goes through here.
-    pub fn handle(&mut self, ctx: &egui::Context, action: Action) {
-        let first_pane = self.panes.first().map(|p| p.rect);
-        match action {
-            Action::Open(path) => {
-                if self.is_dirty() {
-                    self.dialogs.confirm = Some(Pending::Open(path));
-                } else {
-                    self.open_now(&path);
-                }
-            }
-            Action::NewProject(req) => {
-                if self.is_dirty() {
-                    self.dialogs.new_project = None;
-                    self.dialogs.confirm = Some(Pending::NewProject(req));
-                } else {
-                    self.new_project_now(req);
-                }
-            }
-            Action::Save => {
-                self.save_now();
-            }
-            Action::SaveAs(path) => {
-                if let Some(doc) = &mut self.doc {
-                    match doc.save_as(&path) {
-                        Ok(()) => {
-                            self.prefs.note_recent(&path);
-                            self.notify(format!("Saved as {}", path.display()));
-                        }
-                        Err(e) => {
-                            self.dialogs.message = Some(("Cannot save".into(), e.to_string()))
-                        }
-                    }
-                }
-            }
-            Action::Quit => {
-                if self.is_dirty() {
-                    self.dialogs.confirm = Some(Pending::Quit);
-                } else {
-                    self.allow_close = true;
-                    ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-                }
-            }
-            Action::ShowPathDialog(purpose) => {
-                let text = match (&purpose, &self.doc) {
-                    (PathPurpose::LocateImage { site, image }, Some(doc)) => doc
-                        .project
-                        .site(*site)
-                        .and_then(|s| s.image(*image))
-                        .map(|i| doc.image_file(&i.path).display().to_string())
-                        .unwrap_or_default(),
-                    (PathPurpose::SaveProjectAs, Some(doc)) => doc.path.display().to_string(),
-                    _ => String::new(),
-                };
-                self.dialogs.path = Some(PathDialog {
-                    purpose,
-                    text,
-                    focused: false,
-                });
-            }
-            Action::ShowNewProjectDialog => {
-                self.dialogs.new_project = Some(NewProjectDialog::default());
-            }
-            Action::ShowHelp => self.dialogs.help_open = !self.dialogs.help_open,
-            Action::SelectSite(id) => {
-                if let Some(site) = self.doc.as_ref().and_then(|d| d.project.site(id)) {
-                    self.selection = Selection::for_site(site);
-                    self.compare.fit_pending = true;
-                }
-            }
-            Action::SetImage(side, id) => match side {
-                Side::Before => self.selection.before = Some(id),
-                Side::After => self.selection.after = Some(id),
-            },
-            Action::StepImage(side, steps) => {
-                if let Some(doc) = &self.doc {
-                    self.selection.step(&doc.project, side, steps);
-                }
-            }
-            Action::SwapPair => {
-                std::mem::swap(&mut self.selection.before, &mut self.selection.after);
-            }
-            Action::SetMode(mode) => {
-                self.compare.mode = mode;
-                if mode == CompareMode::Blink {
-                    self.compare.blink.last_flip = ctx.input(|i| i.time);
-                }
-            }
-            Action::ZoomFit => self.compare.fit_pending = true,
-            Action::ZoomActual => self.compare.view.actual_pixels(ctx.pixels_per_point()),
-            Action::ZoomBy(factor) => {
-                if let Some(r) = first_pane {
-                    self.compare.view.zoom_at(r, r.center(), factor);
-                }
-            }
-            Action::PanBy(fx, fy) => {
-                if let Some(r) = first_pane {
-                    self.compare
-                        .view
-                        .pan_by_screen(egui::vec2(-fx * r.width(), -fy * r.height()));
-                }
-            }
-            Action::FlipBlink => {
-                let now = ctx.input(|i| i.time);
-                self.compare.blink.flip(now);
-            }
-            Action::ToggleBlinkTimer => {
-                let now = ctx.input(|i| i.time);
-                self.compare.blink.running = !self.compare.blink.running;
-                self.compare.blink.last_flip = now;
-            }
-            Action::NudgeModeSlider(d) => match self.compare.mode {
-                CompareMode::Swipe => self.compare.swipe = (self.compare.swipe + d).clamp(0.0, 1.0),
-                CompareMode::Overlay => {
-                    self.compare.overlay_opacity =
-                        (self.compare.overlay_opacity + d).clamp(0.0, 1.0)
-                }
-                _ => {}
-            },
-            Action::ToggleFootprints => {
-                self.compare.show_footprints = !self.compare.show_footprints
-            }
-            Action::Relink { site, image, file } => self.relink(site, image, &file),
-            Action::Retry(path) => self.images.forget(&path),
-            Action::Edit(edit) => {
-                if let Some(doc) = &mut self.doc
-                    && let Err(e) = doc.apply(edit)
-                {
-                    self.dialogs.message = Some(("Cannot apply the change".into(), e.to_string()));
-                }
-            }
-            Action::Undo | Action::Redo => {
-                if let Some(doc) = &mut self.doc {
-                    let result = if action == Action::Undo {
-                        doc.undo()
-                    } else {
-                        doc.redo()
-                    };
-                    match result {
-                        Ok(true) => self.selection.repair(&doc.project),
-                        Ok(false) => {}
-                        Err(e) => {
-                            self.dialogs.message = Some(("Cannot undo".into(), e.to_string()))
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// Points an image record at another file, as one undoable edit, after checking that the
-    /// file can be read.
-    fn relink(&mut self, site: crate::model::SiteId, image: ImageId, file: &Path) {
-        let Some(doc) = &mut self.doc else {
-            return;
-        };
-        if let Err(e) = probe_image(file) {
-            self.dialogs.message = Some(("Cannot use that file".into(), e.to_string()));
-            return;
-        }
-        let Some(mut record) = doc.project.site(site).and_then(|s| s.image(image)).cloned() else {
-            return;
-        };
-        record.path = relative_image_path(&doc.path, file);
-        let name = record.file_name().to_string();
-        match doc.apply(Edit::ReplaceImage {
-            site,
-            image: record,
-        }) {
-            Ok(()) => self.notify(format!("Image {image} now reads {name}")),
-            Err(e) => self.dialogs.message = Some(("Cannot relink".into(), e.to_string())),
-        }
-    }
 }
 
 impl eframe::App for SiteDiffApp {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        if let (Some(stats), Some(seconds)) = (&mut self.frame_stats, frame.info().cpu_usage) {
+            stats.record(seconds, !self.images.loading().is_empty());
+        }
         self.ui_main(ui);
     }
 

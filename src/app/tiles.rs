@@ -33,23 +33,27 @@ struct TileTexture {
 pub struct UploadBudget {
     started: Instant,
     limit: Duration,
+    /// The GPU upload of a tile happens after the frame is built and is not timed here, so the
+    /// number of tiles is capped as well (a 512 px tile takes a few ms under llvmpipe).
+    max_tiles: usize,
     /// Tiles that were wanted but not uploaded this frame; the caller asks for another frame.
     pub deferred: usize,
     pub uploaded: usize,
 }
 
 impl UploadBudget {
-    pub fn new(limit: Duration) -> Self {
+    pub fn new(limit: Duration, max_tiles: usize) -> Self {
         Self {
             started: Instant::now(),
             limit,
+            max_tiles,
             deferred: 0,
             uploaded: 0,
         }
     }
 
     fn allows(&self) -> bool {
-        self.started.elapsed() < self.limit
+        self.uploaded < self.max_tiles && self.started.elapsed() < self.limit
     }
 }
 

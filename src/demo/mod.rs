@@ -70,6 +70,7 @@ impl DemoDate {
         format!("riverside_{}.jpg", self.iso())
     }
 
+    /// The capture day as the project model stores it.
     pub fn capture_date(self) -> CaptureDate {
         self.iso().parse().unwrap_or_default()
     }
@@ -82,7 +83,10 @@ impl DemoDate {
 /// What to generate: the image side in pixels (square images) and the seed for the details.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DemoOptions {
+    /// Width and height of every image in pixels; the layout scales with it (2048 is the
+    /// reference, 16384 the same site at 8 times the resolution).
     pub size: u32,
+    /// Moves trees, vehicles, stacks and texture; never the buildings or the changes.
     pub seed: u64,
 }
 

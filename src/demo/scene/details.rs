@@ -8,6 +8,7 @@ use crate::demo::noise::Noise;
 use crate::demo::shapes::{Shape, meander_centre};
 
 impl Builder {
+    /// Containers, stacks of material and a construction laydown area.
     pub(super) fn yards(&mut self) {
         // Containers in stacks of up to three; about a third move between dates.
         let mut rng = self.rng(301);
@@ -76,6 +77,7 @@ impl Builder {
         }
     }
 
+    /// Parked cars, traffic, trailers at the docks and wagons on the spur; they differ by date.
     pub(super) fn vehicles(&mut self) {
         let occupancy = match self.date {
             DemoDate::January => 0.62,
@@ -144,10 +146,10 @@ impl Builder {
             if !rng.chance(0.6) {
                 continue;
             }
-            let y = 205.0 + i as f32 * 25.0;
+            let x = 1130.0 + i as f32 * 45.0;
             let cab = cab_colours[rng.below(cab_colours.len())];
             self.box_on(
-                [1050.0 - 34.0, y, 1050.0, y + 5.2],
+                [x, 172.0, x + 34.0, 177.2],
                 0.0,
                 8.0,
                 Surface::Vehicle {
@@ -208,9 +210,16 @@ impl Builder {
             .patches
             .iter()
             .all(|p| matches!(p.surface, Surface::Grass { .. } | Surface::Bank) || !hits(&p.shape));
-        ground_ok && !self.structures.iter().any(|s| hits(&s.shape))
+        // Crowns may overlap: groves close up.
+        ground_ok
+            && !self
+                .structures
+                .iter()
+                .any(|s| !matches!(s.surface, Surface::Tree { .. }) && hits(&s.shape))
     }
 
+    /// Avenues, groves and the river banks. Planted before anything that changes between dates,
+    /// so the same trees stand on every date.
     pub(super) fn trees(&mut self) {
         let mut rng = self.rng(501);
         let mut planted: Vec<(f32, f32, f32)> = Vec::new();
@@ -231,7 +240,7 @@ impl Builder {
             planted.push((112.0 + rng.range(-3.0, 3.0), y, rng.range(7.0, 10.0)));
             y += rng.range(26.0, 36.0);
         }
-        // Clumps: (zone, count, radius range, clustered).
+        // Planted areas and how many trees each holds.
         let zones: [([f32; 4], usize); 7] = [
             ([152.0, 330.0, 548.0, 392.0], 9),
             ([152.0, 162.0, 196.0, 392.0], 6),

@@ -97,10 +97,10 @@ impl Scene {
         b.surroundings();
         b.compound_ground();
         b.buildings();
+        b.trees();
         b.changing_buildings();
         b.yards();
         b.vehicles();
-        b.trees();
         Scene {
             date,
             seed,

@@ -1,0 +1,235 @@
+//! What surrounds and marks the images in a pane: the date headers, the swipe divider, the
+//! blink badge, the linked-cursor crosshair and the placeholder of an image that cannot be shown.
+
+use super::actions::{Action, PathPurpose};
+use super::compare::{CompareOutput, SideImage};
+use super::state::Side;
+use crate::model::{DatedImage, Site};
+use egui::{Align2, Color32, FontId, Pos2, Rect, Stroke, StrokeKind, Ui, Vec2};
+
+pub const BEFORE_COLOR: Color32 = Color32::from_rgb(90, 160, 255);
+pub const AFTER_COLOR: Color32 = Color32::from_rgb(255, 150, 60);
+
+pub fn side_color(side: Side) -> Color32 {
+    match side {
+        Side::Before => BEFORE_COLOR,
+        Side::After => AFTER_COLOR,
+    }
+}
+
+/// A missing or unreadable image: its path, the reason, and ways to fix it.
+pub(super) fn placeholder_ui(
+    ui: &mut Ui,
+    area: Rect,
+    img: &SideImage<'_>,
+    err: &str,
+    site: &Site,
+    out: &mut CompareOutput,
+) {
+    let painter = ui.painter_at(area);
+    painter.rect_filled(area.shrink(2.0), 4.0, Color32::from_rgb(48, 28, 28));
+    let inner = Rect::from_center_size(
+        area.center(),
+        Vec2::new((area.width() - 40.0).clamp(50.0, 520.0), 170.0),
+    );
+    ui.scope_builder(egui::UiBuilder::new().max_rect(inner), |ui| {
+        ui.vertical_centered(|ui| {
+            ui.label(
+                egui::RichText::new("Image cannot be shown")
+                    .size(18.0)
+                    .color(Color32::from_rgb(255, 140, 120)),
+            );
+            ui.label(egui::RichText::new(img.path.display().to_string()).monospace());
+            ui.label(err);
+            ui.horizontal(|ui| {
+                if ui
+                    .button("Locate…")
+                    .on_hover_text(
+                        "Choose where this image is now; the project is updated (undoable)",
+                    )
+                    .clicked()
+                {
+                    out.actions
+                        .push(Action::ShowPathDialog(PathPurpose::LocateImage {
+                            site: site.id,
+                            image: img.record.id,
+                        }));
+                }
+                if ui
+                    .button("Retry")
+                    .on_hover_text("Try reading the file again")
+                    .clicked()
+                {
+                    out.actions.push(Action::Retry(img.path.clone()));
+                }
+            });
+        });
+    });
+}
+
+/// A pane's header: which side, the capture date large, the file name and the days between the
+/// two dates. Real labels (not painted text), so screen readers and UI tests can read them.
+pub(super) fn header_ui(
+    ui: &mut Ui,
+    rect: Rect,
+    side: Side,
+    img: Option<&DatedImage>,
+    days: Option<i64>,
+    emphasis: bool,
+) {
+    let color = side_color(side);
+    let bg = if emphasis {
+        Color32::from_gray(40)
+    } else {
+        Color32::from_gray(30)
+    };
+    let painter = ui.painter_at(rect);
+    painter.rect_filled(rect, 0.0, bg);
+    painter.rect_filled(
+        Rect::from_min_size(
+            rect.left_bottom() - Vec2::new(0.0, 3.0),
+            Vec2::new(rect.width(), 3.0),
+        ),
+        0.0,
+        color,
+    );
+    let text_color = if emphasis {
+        Color32::WHITE
+    } else {
+        Color32::GRAY
+    };
+    let tag = match side {
+        Side::Before => "BEFORE",
+        Side::After => "AFTER",
+    };
+    let inner = rect.shrink2(Vec2::new(10.0, 2.0));
+    ui.scope_builder(
+        egui::UiBuilder::new()
+            .max_rect(inner)
+            .id_salt(("header", tag)),
+        |ui| {
+            ui.set_clip_rect(rect);
+            ui.horizontal_centered(|ui| {
+                ui.label(egui::RichText::new(tag).color(color).size(13.0).strong());
+                let Some(img) = img else {
+                    ui.label(
+                        egui::RichText::new("no image")
+                            .color(Color32::GRAY)
+                            .size(16.0),
+                    );
+                    return;
+                };
+                ui.label(
+                    egui::RichText::new(img.date.to_string())
+                        .color(text_color)
+                        .size(24.0),
+                )
+                .on_hover_text(format!(
+                    "{} image captured {}",
+                    side.label(),
+                    img.date
+                ));
+                let gap = match (days, side) {
+                    (Some(d), Side::Before) => format!("{d} days before the after image"),
+                    (Some(d), Side::After) => format!("{d} days after the before image"),
+                    (None, _) => "days between: unknown".to_string(),
+                };
+                ui.vertical(|ui| {
+                    ui.spacing_mut().item_spacing.y = 0.0;
+                    ui.label(
+                        egui::RichText::new(img.file_name())
+                            .color(text_color)
+                            .size(13.0),
+                    )
+                    .on_hover_text(&img.path);
+                    ui.label(egui::RichText::new(gap).color(Color32::GRAY).size(12.0));
+                });
+            });
+        },
+    );
+}
+
+pub(super) fn paint_swipe_divider(painter: &egui::Painter, pane: Rect, x: f32) {
+    painter.line_segment(
+        [Pos2::new(x, pane.top()), Pos2::new(x, pane.bottom())],
+        Stroke::new(3.0, Color32::from_black_alpha(160)),
+    );
+    painter.line_segment(
+        [Pos2::new(x, pane.top()), Pos2::new(x, pane.bottom())],
+        Stroke::new(1.5, Color32::WHITE),
+    );
+    let knob = Pos2::new(x, pane.center().y);
+    painter.circle(
+        knob,
+        11.0,
+        Color32::from_gray(40),
+        Stroke::new(1.5, Color32::WHITE),
+    );
+    for dir in [-1.0f32, 1.0] {
+        let tip = knob + Vec2::new(dir * 7.0, 0.0);
+        let base = knob + Vec2::new(dir * 2.0, 0.0);
+        painter.add(egui::Shape::convex_polygon(
+            vec![tip, base + Vec2::new(0.0, -4.0), base + Vec2::new(0.0, 4.0)],
+            Color32::WHITE,
+            Stroke::NONE,
+        ));
+    }
+    painter.text(
+        Pos2::new(x - 8.0, pane.top() + 8.0),
+        Align2::RIGHT_TOP,
+        "‹ before",
+        FontId::proportional(14.0),
+        BEFORE_COLOR,
+    );
+    painter.text(
+        Pos2::new(x + 8.0, pane.top() + 8.0),
+        Align2::LEFT_TOP,
+        "after ›",
+        FontId::proportional(14.0),
+        AFTER_COLOR,
+    );
+}
+
+pub(super) fn paint_blink_badge(
+    painter: &egui::Painter,
+    pane: Rect,
+    side: Side,
+    img: Option<&DatedImage>,
+) {
+    let text = match img {
+        Some(i) => format!("{}  {}", side.label().to_uppercase(), i.date),
+        None => side.label().to_uppercase(),
+    };
+    let pos = pane.left_top() + Vec2::new(12.0, 12.0);
+    let galley = painter.layout_no_wrap(text, FontId::proportional(22.0), Color32::WHITE);
+    let bg = Rect::from_min_size(pos, galley.size()).expand(6.0);
+    painter.rect_filled(bg, 4.0, Color32::from_black_alpha(170));
+    painter.rect_stroke(
+        bg,
+        4.0,
+        Stroke::new(2.0, side_color(side)),
+        StrokeKind::Outside,
+    );
+    painter.galley(pos, galley, Color32::WHITE);
+}
+
+pub(super) fn paint_crosshair(painter: &egui::Painter, p: Pos2) {
+    let s = 12.0;
+    for stroke in [
+        Stroke::new(3.0, Color32::from_black_alpha(160)),
+        Stroke::new(1.0, Color32::from_rgb(255, 255, 0)),
+    ] {
+        painter.line_segment([p - Vec2::new(s, 0.0), p + Vec2::new(s, 0.0)], stroke);
+        painter.line_segment([p - Vec2::new(0.0, s), p + Vec2::new(0.0, s)], stroke);
+    }
+}
+
+pub(super) fn centered_text(painter: &egui::Painter, rect: Rect, text: &str) {
+    painter.text(
+        rect.center(),
+        Align2::CENTER_CENTER,
+        text,
+        FontId::proportional(16.0),
+        Color32::LIGHT_GRAY,
+    );
+}
