@@ -80,20 +80,23 @@ impl Noise {
         hash32(hash32(self.seed ^ x as u32).wrapping_add(y as u32))
     }
 
-    /// Uniform in `[0, 1)` for a lattice point.
-    pub(crate) fn unit(self, x: i32, y: i32) -> f32 {
-        (self.hash(x, y) >> 8) as f32 * (1.0 / 16_777_216.0)
-    }
-
     /// Smooth value noise in `[0, 1]` with features about one unit across.
     pub(crate) fn value(self, x: f32, y: f32) -> f32 {
-        let (fx, fy) = (x.floor(), y.floor());
+        let (fx, fy) = (floor(x), floor(y));
         let (ix, iy) = (fx as i32, fy as i32);
         let (tx, ty) = (smooth(x - fx), smooth(y - fy));
-        let a = self.unit(ix, iy);
-        let b = self.unit(ix.wrapping_add(1), iy);
-        let c = self.unit(ix, iy.wrapping_add(1));
-        let d = self.unit(ix.wrapping_add(1), iy.wrapping_add(1));
+        // The corners hashed as `hash` does, sharing the two column hashes.
+        let (hx0, hx1) = (
+            hash32(self.seed ^ ix as u32),
+            hash32(self.seed ^ ix.wrapping_add(1) as u32),
+        );
+        let corner = |hx: u32, y: i32| {
+            (hash32(hx.wrapping_add(y as u32)) >> 8) as f32 * (1.0 / 16_777_216.0)
+        };
+        let a = corner(hx0, iy);
+        let b = corner(hx1, iy);
+        let c = corner(hx0, iy.wrapping_add(1));
+        let d = corner(hx1, iy.wrapping_add(1));
         lerp(lerp(a, b, tx), lerp(c, d, tx), ty)
     }
 
@@ -121,6 +124,26 @@ impl Noise {
         }
         sum / norm
     }
+}
+
+/// `x.floor()` without a call into libm, which the baseline x86-64 target makes for every
+/// `floor`, `round` and `%` on floats (a third of the render time); exact for |x| < 2^31.
+#[inline]
+pub(crate) fn floor(x: f32) -> f32 {
+    let t = x as i32 as f32;
+    if t > x { t - 1.0 } else { t }
+}
+
+/// The nearest whole number, halves rounded up.
+#[inline]
+pub(crate) fn round(x: f32) -> f32 {
+    floor(x + 0.5)
+}
+
+/// The Euclidean remainder `x mod m`, in `[0, m]` (`m > 0`).
+#[inline]
+pub(crate) fn wrap(x: f32, m: f32) -> f32 {
+    x - floor(x / m) * m
 }
 
 fn smooth(t: f32) -> f32 {

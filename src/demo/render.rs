@@ -154,7 +154,7 @@ fn render_rows(scene: &Scene, grid: &Grid, size: u32, first_row: usize, out: &mu
                 let muted = grey + (acc[k] - grey) * 0.88;
                 let v = muted * inv_ss * inv_ss * light.gain * light.tint[k] + light.haze[k];
                 let v = v * 255.0 + 2.0 * luma + 1.2 * chroma;
-                pixel[k] = v.round().clamp(0.0, 255.0) as u8;
+                pixel[k] = (v.clamp(0.0, 255.0) + 0.5) as u8;
             }
         }
     }

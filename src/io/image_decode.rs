@@ -12,9 +12,11 @@
 
 use image::{DynamicImage, ExtendedColorType, ImageDecoder, ImageFormat, ImageReader, Limits};
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The longest side, in pixels, that sitediff opens. Big enough for any single scene an analyst
 /// works on, small enough that a header claiming more is certainly damaged or hostile.
@@ -136,7 +138,7 @@ pub struct ImageInfo {
 /// probes fine is expected to decode (unless its pixel data is damaged). Fast for PNG, TIFF and
 /// WebP; for JPEG, `image` reads the whole file into memory to parse the header.
 pub fn probe_image(path: &Path) -> Result<ImageInfo, ImageError> {
-    guard_panics(path, || open_checked(path).map(|(_, info)| info))
+    guard_panics(path, || open_checked(path, None).map(|(_, info)| info))
 }
 
 /// Decodes the image at `path` into memory, at its own bit depth and band count (a 16-bit
@@ -146,8 +148,25 @@ pub fn probe_image(path: &Path) -> Result<ImageInfo, ImageError> {
 ///
 /// Slow for large images: call it off the UI thread.
 pub fn decode_image(path: &Path) -> Result<DynamicImage, ImageError> {
+    decode_image_counting(path, None)
+}
+
+/// [`decode_image`], counting into `bytes_read` how far into the file the decoder has read, so
+/// another thread can show progress. Meaningful for formats that decode as they read (PNG,
+/// TIFF, WebP); the JPEG decoder reads the whole file before decoding.
+pub fn decode_image_with_progress(
+    path: &Path,
+    bytes_read: Arc<AtomicU64>,
+) -> Result<DynamicImage, ImageError> {
+    decode_image_counting(path, Some(bytes_read))
+}
+
+fn decode_image_counting(
+    path: &Path,
+    bytes_read: Option<Arc<AtomicU64>>,
+) -> Result<DynamicImage, ImageError> {
     guard_panics(path, || {
-        let (mut decoder, info) = open_checked(path)?;
+        let (mut decoder, info) = open_checked(path, bytes_read)?;
         decoder
             .set_limits(limits(MAX_DECODER_WORKING_BYTES))
             .map_err(|e| from_image_error(path, e))?;
@@ -227,6 +246,37 @@ fn jpeg_has_end_marker(path: &Path) -> io::Result<bool> {
     }
 }
 
+/// A file reader that publishes the furthest position read, for progress bars.
+struct CountingReader {
+    inner: File,
+    position: u64,
+    furthest: Option<Arc<AtomicU64>>,
+}
+
+impl CountingReader {
+    fn publish(&self) {
+        if let Some(f) = &self.furthest {
+            f.fetch_max(self.position, Ordering::Relaxed);
+        }
+    }
+}
+
+impl Read for CountingReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.position += n as u64;
+        self.publish();
+        Ok(n)
+    }
+}
+
+impl Seek for CountingReader {
+    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+        self.position = self.inner.seek(pos)?;
+        Ok(self.position)
+    }
+}
+
 /// The limits handed to `image`: the side limit is strict (checked from the header by every
 /// decoder), `max_alloc` bounds the decoder's own allocations.
 fn limits(max_alloc: u64) -> Limits {
@@ -239,7 +289,10 @@ fn limits(max_alloc: u64) -> Limits {
 
 /// Opens `path`, detects its format from the content, reads the header and checks it against
 /// the limits. Returns the decoder, positioned to read the pixels, and what the header says.
-fn open_checked(path: &Path) -> Result<(impl ImageDecoder, ImageInfo), ImageError> {
+fn open_checked(
+    path: &Path,
+    bytes_read: Option<Arc<AtomicU64>>,
+) -> Result<(impl ImageDecoder, ImageInfo), ImageError> {
     let open_error = |error| ImageError::Open {
         path: path.to_path_buf(),
         error,
@@ -258,7 +311,12 @@ fn open_checked(path: &Path) -> Result<(impl ImageDecoder, ImageInfo), ImageErro
         });
     }
 
-    let mut reader = ImageReader::new(BufReader::new(file))
+    let counting = CountingReader {
+        inner: file,
+        position: 0,
+        furthest: bytes_read,
+    };
+    let mut reader = ImageReader::new(BufReader::new(counting))
         .with_guessed_format()
         .map_err(open_error)?;
     let format = match reader.format() {
@@ -463,6 +521,19 @@ mod tests {
         img.write_with_encoder(JpegEncoder::new_with_quality(&mut out, 95))
             .unwrap();
         out
+    }
+
+    #[test]
+    fn decoding_with_progress_counts_the_bytes_read_up_to_the_file_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let img = DynamicImage::ImageRgb8(rgb8(300, 200));
+        let path = write(dir.path(), "p.png", &png_bytes(&img));
+        let size = std::fs::metadata(&path).unwrap().len();
+        let read = Arc::new(AtomicU64::new(0));
+        let decoded = decode_image_with_progress(&path, read.clone()).unwrap();
+        assert_eq!(decoded.dimensions(), (300, 200));
+        let read = read.load(Ordering::Relaxed);
+        assert!(read > size / 2 && read <= size, "read {read} of {size}");
     }
 
     fn tiff_bytes(img: &DynamicImage) -> Vec<u8> {

@@ -8,14 +8,14 @@
 //! [`OVERVIEW_MAX_SIDE`], a few tens of milliseconds) so a fit-to-window view can be drawn, then
 //! the exact levels one by one, each replacing the approximation where it overlaps.
 
-use super::image_decode::{decode_image, probe_image};
+use super::image_decode::{decode_image_with_progress, probe_image};
 use super::pyramid::{
     SourceInfo, TILE_SIZE, downsample_2x_on, level_count, level_size, luminance_histogram,
     quick_overview, to_display_rgb8,
 };
 use image::RgbImage;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
@@ -80,6 +80,8 @@ enum LoadEvent {
     Probed {
         width: u32,
         height: u32,
+        /// The file size when the decoder reads as it decodes (progress can be measured).
+        streaming_size: Option<u64>,
     },
     /// Level 0 and, for images larger than [`OVERVIEW_MAX_SIDE`], the quick overview with its
     /// level index.
@@ -115,6 +117,10 @@ pub struct ImageLoad {
     source_info: Option<SourceInfo>,
     histogram: Option<Box<[u64; 256]>>,
     timings: LoadTimings,
+    /// How far the decoder has read into the file, written by the worker.
+    bytes_read: Arc<AtomicU64>,
+    /// File size, once probed, when the format decodes as it reads (not JPEG).
+    streaming_size: Option<u64>,
 }
 
 impl ImageLoad {
@@ -139,11 +145,14 @@ impl ImageLoad {
             source_info: None,
             histogram: None,
             timings: LoadTimings::default(),
+            bytes_read: Arc::new(AtomicU64::new(0)),
+            streaming_size: None,
         };
         let worker = Worker {
             path,
             sender,
             cancel,
+            bytes_read: load.bytes_read.clone(),
             wake,
             started: Instant::now(),
         };
@@ -177,6 +186,18 @@ impl ImageLoad {
         for event in received {
             self.apply(event);
         }
+        if let (
+            LoadState::Loading {
+                stage: LoadStage::Decoding,
+                fraction,
+            },
+            Some(size),
+        ) = (&mut self.state, self.streaming_size)
+            && size > 0
+        {
+            let read = self.bytes_read.load(Ordering::Relaxed);
+            *fraction = Some((read as f64 / size as f64).clamp(0.0, 1.0) as f32);
+        }
         if disconnected {
             self.events = None;
             // The worker ended without saying why: only a bug (a panic) does that.
@@ -197,7 +218,14 @@ impl ImageLoad {
                 }
             }
             LoadEvent::Dequeued { at } => self.timings.queued = Some(at),
-            LoadEvent::Probed { width, height } => self.set_size(width, height),
+            LoadEvent::Probed {
+                width,
+                height,
+                streaming_size,
+            } => {
+                self.set_size(width, height);
+                self.streaming_size = streaming_size;
+            }
             LoadEvent::Decoded {
                 image,
                 overview,
@@ -333,6 +361,7 @@ struct Worker {
     path: PathBuf,
     sender: Sender<LoadEvent>,
     cancel: Arc<AtomicBool>,
+    bytes_read: Arc<AtomicU64>,
     wake: Arc<dyn Fn() + Send + Sync>,
     started: Instant,
 }
@@ -372,11 +401,14 @@ impl Worker {
         self.send(LoadEvent::Probed {
             width: header.width,
             height: header.height,
+            // The JPEG decoder reads the whole file first, so bytes read say nothing there.
+            streaming_size: (header.format != "JPEG").then_some(header.file_size),
         })?;
         self.check_cancelled()?;
 
         self.send(LoadEvent::Stage(LoadStage::Decoding, None))?;
-        let decoded = decode_image(&self.path).map_err(|e| Stop::Failed(e.to_string()))?;
+        let decoded = decode_image_with_progress(&self.path, self.bytes_read.clone())
+            .map_err(|e| Stop::Failed(e.to_string()))?;
         // A load dropped during the decode ends here, freeing the pixels.
         self.check_cancelled()?;
         let (level0, info) = to_display_rgb8(decoded);

@@ -2,6 +2,7 @@
 
 use super::{Ctx, ParkingLot, Rgb, Shade, line, mix, periodic_line, scale};
 use crate::demo::DemoDate;
+use crate::demo::noise::{floor, round, wrap};
 use crate::demo::shapes::Shape;
 
 const PAINT: Rgb = [0.84, 0.84, 0.80];
@@ -22,7 +23,7 @@ pub(super) fn grass(x: f32, y: f32, lawn: bool, ctx: &Ctx) -> Shade {
     );
     if lawn && ctx.date != DemoDate::January {
         // Mowing stripes.
-        let stripe = if (y / 6.0).floor() as i32 & 1 == 0 {
+        let stripe = if floor(y / 6.0) as i32 & 1 == 0 {
             1.03
         } else {
             0.97
@@ -34,7 +35,7 @@ pub(super) fn grass(x: f32, y: f32, lawn: bool, ctx: &Ctx) -> Shade {
 
 pub(super) fn field(x: f32, y: f32, ctx: &Ctx) -> Shade {
     // Parcels along the road grow different crops, so the patchwork changes through the year.
-    let parcel = ((x + 300.0) / 520.0).floor() as i32 + if y > 300.0 { 7 } else { 0 };
+    let parcel = floor((x + 300.0) / 520.0) as i32 + if y > 300.0 { 7 } else { 0 };
     let winter_crop = parcel.rem_euclid(2) == 0;
     let ploughed = [0.47, 0.40, 0.32];
     let c = match (ctx.date, winter_crop) {
@@ -159,11 +160,7 @@ pub(super) fn road(
     } else {
         (y, x - centre)
     };
-    let dash = if along.rem_euclid(18.0) < 9.0 {
-        1.0
-    } else {
-        0.0
-    };
+    let dash = if wrap(along, 18.0) < 9.0 { 1.0 } else { 0.0 };
     let centre_line = line(across, 0.25, ctx.fp) * dash;
     let edge_line = line(across.abs() - (half_width - 1.5), 0.25, ctx.fp);
     let paint = centre_line.max(edge_line);
@@ -172,7 +169,7 @@ pub(super) fn road(
 
 pub(super) fn parking(x: f32, y: f32, lot: &ParkingLot, ctx: &Ctx) -> Shade {
     let base = asphalt(x, y, ctx);
-    let ly = (y - lot.y0).rem_euclid(lot.period());
+    let ly = wrap(y - lot.y0, lot.period());
     if ly >= 2.0 * lot.stall_length {
         return Shade::flat(base);
     }
@@ -210,7 +207,7 @@ pub(super) fn rubble(x: f32, y: f32, ctx: &Ctx) -> Shade {
     // Broken pieces: cells of a warped grid, each with one colour.
     let wx = x + 1.2 * n.with(1).fbm(x, y, 3.0, 2, ctx.fp);
     let wy = y + 1.2 * n.with(2).fbm(x, y, 3.0, 2, ctx.fp);
-    let cell = n.hash((wx / 1.6).floor() as i32, (wy / 1.6).floor() as i32);
+    let cell = n.hash(floor(wx / 1.6) as i32, floor(wy / 1.6) as i32);
     // Each piece lies at its own angle to the sun.
     let tilt = 0.8 + 0.4 * ((cell >> 8) & 0xFF) as f32 / 255.0;
     let piece = scale(PALETTE[(cell % PALETTE.len() as u32) as usize], tilt);
@@ -219,7 +216,7 @@ pub(super) fn rubble(x: f32, y: f32, ctx: &Ctx) -> Shade {
     // Grit between the pieces, seen only in the sharpest renderings.
     let grit = n
         .with(5)
-        .hash((wx / 0.45).floor() as i32, (wy / 0.45).floor() as i32);
+        .hash(floor(wx / 0.45) as i32, floor(wy / 0.45) as i32);
     if grit & 3 == 0 {
         let fine = (0.45 / ctx.fp / 2.0 - 0.5).clamp(0.0, 1.0);
         c = mix(
@@ -249,17 +246,14 @@ pub(super) fn slab(x: f32, y: f32, ctx: &Ctx) -> Shade {
         1.0 + 0.04 * n.fbm(x, y, 30.0, 3, ctx.fp),
     );
     // Rebar mats waiting for concrete, laid bay by bay.
-    let (bx, by) = (
-        (x / 20.0).floor() * 20.0 + 10.0,
-        (y / 20.0).floor() * 20.0 + 10.0,
-    );
-    if n.with(1).value(bx / 150.0, by / 150.0) < 0.3 {
+    let (bx, by) = (floor(x / 20.0) * 20.0 + 10.0, floor(y / 20.0) * 20.0 + 10.0);
+    if n.with(1).value(bx / 150.0, by / 150.0) < 0.22 {
         let mesh = periodic_line(x, 1.0, 0.1, ctx.fp).max(periodic_line(y, 1.0, 0.1, ctx.fp));
         c = mix(c, [0.47, 0.40, 0.34], 0.35 + 0.5 * mesh);
     }
     // Column footings on a 10 m grid.
-    let fx = x - (x / 20.0).round() * 20.0;
-    let fy = y - (y / 20.0).round() * 20.0;
+    let fx = x - round(x / 20.0) * 20.0;
+    let fy = y - round(y / 20.0) * 20.0;
     let footing = line(fx, 1.3, ctx.fp) * line(fy, 1.3, ctx.fp);
     Shade::flat(mix(c, [0.30, 0.29, 0.28], footing))
 }

@@ -6,7 +6,7 @@ mod ground;
 mod objects;
 
 use super::DemoDate;
-use super::noise::Noise;
+use super::noise::{Noise, round};
 use super::shapes::Shape;
 use ground::{
     asphalt, bank, concrete, field, grass, gravel, parking, rail, road, rubble, slab, soil, water,
@@ -224,7 +224,7 @@ fn line(d: f32, half: f32, fp: f32) -> f32 {
 /// Coverage of lines `2 * half` wide repeating every `period` along `coord`; when the period
 /// nears the sample size the lines blend into their mean coverage.
 fn periodic_line(coord: f32, period: f32, half: f32, fp: f32) -> f32 {
-    let d = coord - (coord / period).round() * period;
+    let d = coord - round(coord / period) * period;
     let sharp = line(d, half, fp);
     let mean = (2.0 * half / period).min(1.0);
     let resolved = (period / fp / 2.0 - 1.0).clamp(0.0, 1.0);

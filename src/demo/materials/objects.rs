@@ -2,11 +2,12 @@
 
 use super::{Ctx, MetalRoof, Rgb, Shade, VehicleKind, line, mix, periodic_line, scale};
 use crate::demo::DemoDate;
+use crate::demo::noise::wrap;
 use crate::demo::shapes::Shape;
 
 pub(super) fn metal_roof(x: f32, y: f32, roof: &MetalRoof, shape: &Shape, ctx: &Ctx) -> Shade {
     let (along, across) = if roof.ridge_along_x { (x, y) } else { (y, x) };
-    let t = ((across - roof.origin) / roof.bay).rem_euclid(1.0);
+    let t = wrap((across - roof.origin) / roof.bay, 1.0);
     let from_ridge = (t - 0.5) * roof.bay;
     // Slopes of about 4 degrees falling away from each ridge.
     let tilt = if t < 0.5 { -0.07 } else { 0.07 };
@@ -33,7 +34,7 @@ pub(super) fn metal_roof(x: f32, y: f32, roof: &MetalRoof, shape: &Shape, ctx: &
     if roof.skylights {
         // Translucent panels in a row on the sunward side of every bay.
         let s = from_ridge.abs() / (roof.bay / 2.0);
-        if t > 0.5 && (0.35..0.65).contains(&s) && (along - roof.origin).rem_euclid(16.0) < 6.0 {
+        if t > 0.5 && (0.35..0.65).contains(&s) && wrap(along - roof.origin, 16.0) < 6.0 {
             c = [0.80, 0.83, 0.85];
         }
     }
@@ -75,8 +76,8 @@ pub(super) fn solar_roof(x: f32, y: f32, colour: Rgb, shape: &Shape, ctx: &Ctx) 
     let roof = flat_roof(x, y, colour, shape, ctx);
     let [x0, y0, ..] = shape.bbox();
     let (lx, ly) = (x - x0, y - y0);
-    let in_field = shape.edge_distance(x, y) > 6.0 && lx.rem_euclid(44.0) > 3.0;
-    let row = ly.rem_euclid(7.0);
+    let in_field = shape.edge_distance(x, y) > 6.0 && wrap(lx, 44.0) > 3.0;
+    let row = wrap(ly, 7.0);
     if !in_field || row >= 4.5 {
         // The gap behind each row lies in the panels' shade.
         let behind = if in_field && row < 5.8 { 0.7 } else { 1.0 };
