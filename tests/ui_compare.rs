@@ -452,3 +452,36 @@ fn the_new_project_dialog_creates_and_opens_a_project_from_typed_paths() {
     assert!(new_file.exists(), "the project is saved at once");
     assert!(!app.is_dirty());
 }
+
+#[test]
+fn clicking_a_date_in_the_timeline_sets_it_as_one_undoable_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness_for(&support::project_on_disk(dir.path()));
+    step_until(&mut h, "images to load", loaded);
+    h.get_by_label("2024-04-15").click();
+    h.step();
+    h.step();
+    h.step();
+    assert!(h.query_by_label("Set capture date").is_some());
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::A);
+    h.step();
+    h.get_by_role(egui::accesskit::Role::TextInput)
+        .type_text("2024-05-01");
+    h.step();
+    h.get_by_label("OK").click();
+    h.step();
+    h.step();
+    let date = |h: &Harness<'_, SiteDiffApp>| {
+        h.state().doc.as_ref().unwrap().project.sites[0]
+            .image(ImageId(2))
+            .unwrap()
+            .date
+            .to_string()
+    };
+    assert_eq!(date(&h), "2024-05-01");
+    assert!(h.state().is_dirty());
+    assert!(h.query_by_label("Set capture date").is_none());
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::Z);
+    h.step();
+    assert_eq!(date(&h), "2024-04-15");
+}

@@ -33,6 +33,11 @@ pub enum Action {
     Quit,
     ShowPathDialog(PathPurpose),
     ShowNewProjectDialog,
+    /// Ask for the capture date of an image.
+    ShowDateDialog {
+        site: SiteId,
+        image: ImageId,
+    },
     ShowHelp,
     SelectSite(SiteId),
     SetImage(Side, ImageId),

@@ -510,9 +510,10 @@ impl Painting<'_> {
             }
             if let Some(err) = slot.error().map(str::to_string) {
                 placeholder_ui(ui, clip, img, &err, self.site, self.out);
-                break 'image;
+                // Footprints over the message would hide it; the other pane still has them.
+                return;
             }
-            // Still loading and nothing to draw yet.
+            // Still loading and nothing to draw yet: a progress bar, without footprints over it.
             let (stage, fraction) = slot
                 .progress()
                 .unwrap_or((crate::io::loader::LoadStage::Queued, None));
@@ -545,6 +546,7 @@ impl Painting<'_> {
                 Color32::LIGHT_GRAY,
             );
             ctx.request_repaint_after(Duration::from_millis(50));
+            return;
         }
         if let Some(choice) = outlines.filter(|_| self.show_footprints) {
             paint_footprints(painter, pane, &self.view, self.site, self.pair, choice);

@@ -20,14 +20,27 @@ pub struct NativeDialogs {
     tx: Sender<(BrowseTarget, Vec<PathBuf>)>,
     rx: Receiver<(BrowseTarget, Vec<PathBuf>)>,
     running: usize,
+    started: Option<std::time::Instant>,
+    /// The last native dialog came back empty at once: none could open here (no desktop portal
+    /// and no zenity), so the user should type the path.
+    pub unavailable: bool,
 }
 
 impl Default for NativeDialogs {
     fn default() -> Self {
         let (tx, rx) = channel();
-        Self { tx, rx, running: 0 }
+        Self {
+            tx,
+            rx,
+            running: 0,
+            started: None,
+            unavailable: false,
+        }
     }
 }
+
+/// An answer faster than this cannot have come from a person.
+const NO_DIALOG_WITHIN: std::time::Duration = std::time::Duration::from_millis(400);
 
 #[derive(Clone, Copy)]
 enum BrowseKind {
@@ -48,6 +61,7 @@ impl NativeDialogs {
         let tx = self.tx.clone();
         let ctx = ctx.clone();
         self.running += 1;
+        self.started = Some(std::time::Instant::now());
         let spawned = std::thread::Builder::new()
             .name("file-dialog".into())
             .spawn(move || {
@@ -99,6 +113,10 @@ impl NativeDialogs {
     fn poll(&mut self) -> Vec<(BrowseTarget, Vec<PathBuf>)> {
         let v: Vec<_> = self.rx.try_iter().collect();
         self.running = self.running.saturating_sub(v.len());
+        if let Some((_, paths)) = v.last() {
+            let quick = self.started.is_some_and(|t| t.elapsed() < NO_DIALOG_WITHIN);
+            self.unavailable = paths.is_empty() && quick;
+        }
         v
     }
 
@@ -138,6 +156,7 @@ pub enum Pending {
 #[derive(Default)]
 pub struct Dialogs {
     pub path: Option<PathDialog>,
+    pub date: Option<super::date_dialog::DateDialog>,
     pub new_project: Option<NewProjectDialog>,
     pub confirm: Option<Pending>,
     /// An error or notice that needs acknowledging.
@@ -216,6 +235,12 @@ impl Dialogs {
             }
         } else if self.path.is_some() {
             self.path_dialog_ui(ctx, &mut actions);
+        } else if let Some(d) = &mut self.date {
+            let (action, close) = d.ui(ctx);
+            actions.extend(action);
+            if close {
+                self.date = None;
+            }
         } else if self.new_project.is_some() {
             self.new_project_ui(ctx, &mut actions);
         }
@@ -288,6 +313,7 @@ impl Dialogs {
         let mut cancel = false;
         let mut browse = false;
         let native_running = self.native.is_running();
+        let native_unavailable = self.native.unavailable;
         let modal = egui::Modal::new(egui::Id::unique("path-dialog")).show(ctx, |ui| {
             ui.set_min_width(520.0);
             ui.heading(title);
@@ -328,6 +354,15 @@ impl Dialogs {
                     ui.label("waiting for the file dialog…");
                 }
             });
+            if native_unavailable {
+                ui.label(
+                    egui::RichText::new(
+                        "No system file dialog can open here (no desktop portal or zenity): type the path.",
+                    )
+                    .small()
+                    .color(egui::Color32::from_rgb(255, 190, 120)),
+                );
+            }
         });
         if browse {
             let start = Some(PathBuf::from(d.text.trim())).filter(|p| !p.as_os_str().is_empty());
@@ -349,6 +384,7 @@ impl Dialogs {
         let mut cancel = false;
         let mut browse: Option<(BrowseTarget, BrowseKind)> = None;
         let native_running = self.native.is_running();
+        let native_unavailable = self.native.unavailable;
         let modal = egui::Modal::new(egui::Id::unique("new-project")).show(ctx, |ui| {
             ui.set_min_width(560.0);
             ui.heading("New project from images");
@@ -377,6 +413,15 @@ impl Dialogs {
                 ui.end_row();
             });
             ui.label(egui::RichText::new("Capture dates are read from file names (2024-07-15, 20240715) and EXIF/TIFF tags; set unknown ones later.").small().weak());
+            if native_unavailable {
+                ui.label(
+                    egui::RichText::new(
+                        "No system file dialog can open here (no desktop portal or zenity): type the paths.",
+                    )
+                    .small()
+                    .color(egui::Color32::from_rgb(255, 190, 120)),
+                );
+            }
             if let Some(e) = &d.error {
                 ui.colored_label(egui::Color32::from_rgb(255, 120, 100), e);
             }

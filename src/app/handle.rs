@@ -3,6 +3,7 @@
 
 use super::SiteDiffApp;
 use super::actions::{Action, NewProjectRequest, PathPurpose};
+use super::date_dialog::DateDialog;
 use super::dialogs::{ConfirmChoice, NewProjectDialog, PathDialog, Pending};
 use super::document::Document;
 use super::state::{CompareMode, Selection, Side};
@@ -168,6 +169,16 @@ impl SiteDiffApp {
                     text,
                     focused: false,
                 });
+            }
+            Action::ShowDateDialog { site, image } => {
+                if let Some(record) = self
+                    .doc
+                    .as_ref()
+                    .and_then(|d| d.project.site(site))
+                    .and_then(|s| s.image(image))
+                {
+                    self.dialogs.date = Some(DateDialog::new(site, record.clone()));
+                }
             }
             Action::ShowNewProjectDialog => {
                 self.dialogs.new_project = Some(NewProjectDialog::default());

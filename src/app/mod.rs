@@ -6,6 +6,7 @@
 pub mod actions;
 pub mod adjust;
 pub mod compare;
+pub mod date_dialog;
 pub mod dialogs;
 pub mod document;
 pub mod frame_stats;

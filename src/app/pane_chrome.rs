@@ -40,8 +40,11 @@ pub(super) fn placeholder_ui(
                     .color(Color32::from_rgb(255, 140, 120)),
             );
             ui.label(egui::RichText::new(img.path.display().to_string()).monospace());
-            ui.label(err);
-            ui.horizontal(|ui| {
+            // The message starts with the path shown just above; do not say it twice.
+            let prefix = format!("{}: ", img.path.display());
+            ui.label(err.strip_prefix(&prefix).unwrap_or(err));
+            ui.add_space(6.0);
+            {
                 if ui
                     .button("Locate…")
                     .on_hover_text(
@@ -62,7 +65,7 @@ pub(super) fn placeholder_ui(
                 {
                     out.actions.push(Action::Retry(img.path.clone()));
                 }
-            });
+            }
         });
     });
 }

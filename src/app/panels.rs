@@ -60,7 +60,7 @@ pub fn sites_panel_ui(
         .max_height(ui.available_height() - 190.0)
         .show(ui, |ui| {
             for img in site.images_by_date() {
-                timeline_entry_ui(ui, doc, img, selection, images, &mut actions);
+                timeline_entry_ui(ui, site.id, doc, img, selection, images, &mut actions);
             }
         });
     actions
@@ -68,6 +68,7 @@ pub fn sites_panel_ui(
 
 fn timeline_entry_ui(
     ui: &mut Ui,
+    site_id: crate::model::SiteId,
     doc: &Document,
     img: &DatedImage,
     selection: &Selection,
@@ -111,7 +112,21 @@ fn timeline_entry_ui(
                     }
                 }
                 ui.vertical(|ui| {
-                    ui.label(RichText::new(img.date.to_string()).strong().size(16.0));
+                    let date = match img.date {
+                        crate::model::CaptureDate::Unknown => {
+                            RichText::new("date unknown").color(Color32::from_rgb(255, 170, 90))
+                        }
+                        d => RichText::new(d.to_string()),
+                    };
+                    let date = ui
+                        .add(egui::Label::new(date.strong().size(16.0)).sense(egui::Sense::click()))
+                        .on_hover_text("Click to set the capture date");
+                    if date.clicked() {
+                        actions.push(Action::ShowDateDialog {
+                            site: site_id,
+                            image: img.id,
+                        });
+                    }
                     ui.label(RichText::new(img.file_name()).small())
                         .on_hover_text(format!("{}\n{}", img.path, img.source));
                     ui.horizontal(|ui| {

@@ -1,0 +1,140 @@
+//! Tests of `loader.rs`.
+
+use super::*;
+use image::Rgb;
+use std::sync::atomic::AtomicUsize;
+
+/// Polls until the load is no longer loading, or panics after a generous timeout.
+fn wait_until_done(load: &mut ImageLoad) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while matches!(load.state(), LoadState::Loading { .. }) {
+        assert!(Instant::now() < deadline, "load did not finish");
+        std::thread::sleep(Duration::from_millis(5));
+        load.poll();
+    }
+}
+
+fn counting_wake() -> (Arc<AtomicUsize>, Arc<dyn Fn() + Send + Sync>) {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    let wake: Arc<dyn Fn() + Send + Sync> = Arc::new(move || {
+        counter.fetch_add(1, Ordering::Relaxed);
+    });
+    (calls, wake)
+}
+
+#[test]
+fn a_small_png_loads_to_ready_with_every_level_at_the_right_size_and_wakes_the_gui() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("site.png");
+    let (width, height) = (1500, 700);
+    RgbImage::from_fn(width, height, |x, y| {
+        Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    })
+    .save(&path)
+    .unwrap();
+
+    let (wakes, wake) = counting_wake();
+    let mut load = ImageLoad::start(path.clone(), wake);
+    wait_until_done(&mut load);
+
+    assert_eq!(load.state(), &LoadState::Ready);
+    assert!(wakes.load(Ordering::Relaxed) > 0);
+    assert_eq!(load.size(), Some((width, height)));
+    // 1500 -> 750 -> 375: three levels.
+    assert_eq!(load.levels().len(), 3);
+    for (k, level) in load.levels().iter().enumerate() {
+        let level = level.as_ref().expect("every level is built");
+        assert_eq!(
+            level.dimensions(),
+            level_size(width, height, k),
+            "level {k}"
+        );
+        assert!(load.level_is_exact(k));
+    }
+    assert_eq!(
+        load.levels()[0].as_ref().unwrap().get_pixel(300, 20),
+        &Rgb([44, 20, 90])
+    );
+    let info = load.source_info().unwrap();
+    assert_eq!((info.bits_per_sample, info.bands), (8, 3));
+    assert!(load.luminance_histogram().unwrap().iter().sum::<u64>() > 0);
+    let timings = load.timings();
+    assert!(timings.decoded.is_some() && timings.first_overview.is_some());
+    assert!(timings.all_levels >= timings.first_overview);
+    assert_eq!(load.nearest_level(1).map(|(k, _)| k), Some(1));
+    assert_eq!(load.nearest_level(9).map(|(k, _)| k), Some(2));
+}
+
+#[test]
+fn a_large_image_gets_a_quick_overview_that_is_replaced_by_the_exact_level() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wide.png");
+    RgbImage::from_pixel(2100, 300, Rgb([40, 50, 60]))
+        .save(&path)
+        .unwrap();
+    let (_, wake) = counting_wake();
+    let mut load = ImageLoad::start(path, wake);
+    wait_until_done(&mut load);
+    assert_eq!(load.state(), &LoadState::Ready);
+    // 2100 needs scale 4 to fit 1024 px: the overview went to level 2, later made exact.
+    assert_eq!(load.levels().len(), 4);
+    assert!(load.level_is_exact(2));
+    assert!(load.timings().first_overview <= load.timings().all_levels);
+    assert!(load.revision() >= 5);
+}
+
+#[test]
+fn a_missing_file_fails_with_a_message_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nowhere.png");
+    let (wakes, wake) = counting_wake();
+    let mut load = ImageLoad::start(path, wake);
+    wait_until_done(&mut load);
+    let LoadState::Failed(message) = load.state() else {
+        panic!("expected a failure, got {:?}", load.state());
+    };
+    assert!(message.contains("nowhere.png"), "{message}");
+    assert!(wakes.load(Ordering::Relaxed) > 0);
+    assert!(load.levels().is_empty());
+}
+
+#[test]
+fn a_corrupt_file_fails_with_a_message_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.png");
+    let mut bytes = Vec::new();
+    RgbImage::from_fn(300, 200, |x, y| Rgb([x as u8, y as u8, 0]))
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .unwrap();
+    bytes.truncate(bytes.len() / 2);
+    std::fs::write(&path, &bytes).unwrap();
+
+    let (_, wake) = counting_wake();
+    let mut load = ImageLoad::start(path, wake);
+    wait_until_done(&mut load);
+    let LoadState::Failed(message) = load.state() else {
+        panic!("expected a failure, got {:?}", load.state());
+    };
+    assert!(message.contains("broken.png"), "{message}");
+}
+
+#[test]
+fn dropping_loads_cancels_them_and_frees_their_decode_slots() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("site.png");
+    RgbImage::from_pixel(800, 600, Rgb([1, 2, 3]))
+        .save(&path)
+        .unwrap();
+    let (_, wake) = counting_wake();
+    // Start and drop more loads than there are slots: none may keep a slot.
+    for _ in 0..6 {
+        drop(ImageLoad::start(path.clone(), wake.clone()));
+    }
+    let mut load = ImageLoad::start(path, wake);
+    wait_until_done(&mut load);
+    assert_eq!(load.state(), &LoadState::Ready);
+}
