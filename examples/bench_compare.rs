@@ -100,7 +100,7 @@ fn main() -> anyhow::Result<()> {
         report.first_view.as_secs_f64() / decode.as_secs_f64()
     );
     println!(
-        "  full resolution for the fitted view:          {:>8.3} s   = {:.2} x baseline",
+        "  fitted view at full quality (exact level):    {:>8.3} s   = {:.2} x baseline",
         report.full_view.as_secs_f64(),
         report.full_view.as_secs_f64() / decode.as_secs_f64()
     );

@@ -56,6 +56,8 @@ pub struct CompareOutput {
     pub hover: Option<Hover>,
     /// How each drawn image fared, for the status bar and the benchmark.
     pub drawn: Vec<(Side, PaintOutcome)>,
+    /// Tiles uploaded this frame.
+    pub uploaded: usize,
 }
 
 /// What the compare view reads.
@@ -153,7 +155,7 @@ pub fn compare_ui(
         images,
         out: &mut drawn_out,
         view: state.view,
-        budget: UploadBudget::new(Duration::from_millis(6), 8),
+        budget: UploadBudget::new(Duration::from_millis(6), 4),
         site,
         pair: (input.selection.before, input.selection.after),
         show_footprints: state.show_footprints,
@@ -240,6 +242,7 @@ pub fn compare_ui(
         }
     }
     let deferred = painting.budget.deferred;
+    out.uploaded = painting.budget.uploaded;
     out.actions.append(&mut drawn_out.actions);
     out.drawn = drawn_out.drawn;
 
@@ -484,9 +487,13 @@ impl Painting<'_> {
                 && let Some(size) = slot.load.size()
             {
                 let levels: Vec<_> = slot.load.levels().to_vec();
+                let exact: Vec<bool> = (0..levels.len())
+                    .map(|k| slot.load.level_is_exact(k))
+                    .collect();
                 let lut = *slot.lut();
                 let draw = ImageDraw {
                     levels: &levels,
+                    exact: &exact,
                     size,
                     to_site: &img.record.to_site,
                     lut: &lut,

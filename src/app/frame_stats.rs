@@ -17,7 +17,16 @@ impl FrameStats {
         })
     }
 
-    pub fn record(&mut self, seconds: f32, loading: bool) {
+    /// Records the previous frame's time; `tiles` is how many tiles that frame uploaded. Slow
+    /// frames are reported as they happen, to find out what made them slow.
+    pub fn record(&mut self, seconds: f32, loading: bool, tiles: usize) {
+        if seconds > 0.040 {
+            eprintln!(
+                "slow frame {}: {:.1} ms, {tiles} tiles uploaded, loading: {loading}",
+                self.samples.len(),
+                seconds * 1e3
+            );
+        }
         self.samples.push((seconds, loading));
     }
 

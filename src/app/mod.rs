@@ -77,6 +77,8 @@ pub struct SiteDiffApp {
     pub hover: Option<Hover>,
     /// How each image drawn in the last frame fared (tiles drawn, full quality or not).
     pub last_draw: Vec<(Side, tiles::PaintOutcome)>,
+    /// Tiles uploaded in the last frame.
+    pub last_uploads: usize,
     /// A short notice for the status bar and when it was posted.
     status: Option<(String, f64)>,
     /// Why the project given at start could not be opened.
@@ -107,6 +109,7 @@ impl SiteDiffApp {
             panes: Vec::new(),
             hover: None,
             last_draw: Vec::new(),
+            last_uploads: 0,
             status: None,
             startup_error: None,
             allow_close: false,
@@ -241,6 +244,7 @@ impl SiteDiffApp {
                     );
                     self.hover = out.hover;
                     self.last_draw = out.drawn;
+                    self.last_uploads = out.uploaded;
                     actions.extend(out.actions);
                 }
                 None => actions.extend(self.no_project_ui(ui)),
@@ -277,7 +281,11 @@ impl SiteDiffApp {
 impl eframe::App for SiteDiffApp {
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         if let (Some(stats), Some(seconds)) = (&mut self.frame_stats, frame.info().cpu_usage) {
-            stats.record(seconds, !self.images.loading().is_empty());
+            stats.record(
+                seconds,
+                !self.images.loading().is_empty(),
+                self.last_uploads,
+            );
         }
         self.ui_main(ui);
     }

@@ -111,6 +111,8 @@ impl TileTextures {
 /// Everything needed to draw one image into one pane.
 pub struct ImageDraw<'a> {
     pub levels: &'a [Option<Arc<RgbImage>>],
+    /// Per level: false while it holds an approximate quick overview.
+    pub exact: &'a [bool],
     /// Full-resolution size in image pixels.
     pub size: (u32, u32),
     pub to_site: &'a Affine,
@@ -222,10 +224,12 @@ pub fn paint_image(
             &image_to_screen,
         )
     };
+    let is_exact = |k: usize| img.exact.get(k).copied().unwrap_or(false);
     let (base_missing, n) = draw_level(base, true, budget);
     drawn_tiles += n;
-    // The base layer only counts as complete when it is the level the view wants.
-    missing |= base_missing && wanted >= base;
+    // The base layer only counts as complete when it is the level the view wants (or finer)
+    // and exact, not the quick overview.
+    missing |= (base_missing || !is_exact(base)) && wanted >= base;
     if wanted < base {
         // The finest available level at or coarser than the wanted one.
         let finer = (wanted..base).find(|&k| img.levels[k].is_some());
@@ -233,7 +237,7 @@ pub fn paint_image(
             Some(k) => {
                 let (m, n) = draw_level(k, false, budget);
                 drawn_tiles += n;
-                missing |= m || k != wanted;
+                missing |= m || k != wanted || !is_exact(k);
             }
             None => missing = true,
         }

@@ -357,6 +357,23 @@ enum Stop {
 }
 
 /// The background half of an [`ImageLoad`].
+/// Decoding keeps a core busy for seconds; with two decodes on a two-core machine the window's
+/// thread would have to queue for the CPU and frames would stall. Loading threads therefore run
+/// at a lower priority (nice 10) than the window, which stays responsive; threads they start
+/// inherit it. Where this is not supported nothing changes.
+fn lower_this_threads_priority() {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: plain system calls with no pointers; on Linux the nice value belongs to a
+        // thread, and `gettid` names this one. A failure (not permitted) leaves things as they
+        // were, which is harmless.
+        unsafe {
+            let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+            libc::setpriority(libc::PRIO_PROCESS, tid, 10);
+        }
+    }
+}
+
 struct Worker {
     path: PathBuf,
     sender: Sender<LoadEvent>,
@@ -368,6 +385,7 @@ struct Worker {
 
 impl Worker {
     fn run(self) {
+        lower_this_threads_priority();
         if let Err(Stop::Failed(message)) = self.load() {
             // If the receiver is gone nobody is listening; nothing else to do.
             let _ = self.send(LoadEvent::Failed(message));
