@@ -8,7 +8,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use sitediff::app::SiteDiffApp;
 use sitediff::app::prefs::Prefs;
-use sitediff::app::state::{CompareMode, Side};
+use sitediff::app::state::CompareMode;
 use sitediff::model::{ImageId, Point};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -386,7 +386,6 @@ fn a_missing_image_shows_its_path_and_can_be_relinked_by_typing_a_path() {
             .path,
         "yard_2024-07-15.png"
     );
-    let _ = Side::Before;
 }
 
 #[test]
@@ -484,4 +483,89 @@ fn clicking_a_date_in_the_timeline_sets_it_as_one_undoable_change() {
     h.key_press_modifiers(Modifiers::COMMAND, egui::Key::Z);
     h.step();
     assert_eq!(date(&h), "2024-04-15");
+}
+
+#[test]
+fn quitting_with_unsaved_changes_asks_first_and_cancel_keeps_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness_for(&support::project_on_disk(dir.path()));
+    step_until(&mut h, "images to load", loaded);
+    let ctx = h.ctx.clone();
+    h.state_mut().handle(
+        &ctx,
+        sitediff::app::Action::Edit(sitediff::model::Edit::RenameProject("x".into())),
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::Q);
+    h.step();
+    h.step();
+    h.step();
+    assert!(h.query_by_label("Unsaved changes").is_some());
+    assert!(h.query_by_label_contains("before closing").is_some());
+    h.get_by_label("Cancel").click();
+    h.step();
+    h.step();
+    assert!(h.query_by_label("Unsaved changes").is_none());
+    assert!(h.state().is_dirty());
+}
+
+#[test]
+fn auto_stretch_in_the_display_adjustments_changes_how_the_after_image_is_drawn() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness_for(&support::project_on_disk(dir.path()));
+    step_until(&mut h, "images to load", loaded);
+    let after_file = dir.path().join("yard_2024-07-15.png");
+    let lut_before = *h.state().images.get(&after_file).unwrap().lut();
+    h.get_by_label("Display adjustments").click();
+    h.step();
+    h.step();
+    let boxes = h
+        .get_all_by_label("auto stretch 2–98 %")
+        .collect::<Vec<_>>();
+    assert_eq!(boxes.len(), 2, "one per compared image");
+    boxes[1].click();
+    h.step();
+    h.step();
+    let app = h.state();
+    assert!(app.adjustments[&ImageId(3)].auto_stretch);
+    assert!(
+        !app.adjustments
+            .get(&ImageId(1))
+            .is_some_and(|a| a.auto_stretch)
+    );
+    let lut_after = *app.images.get(&after_file).unwrap().lut();
+    assert_ne!(
+        lut_before, lut_after,
+        "the tiles are redrawn through a new lookup table"
+    );
+    assert!(
+        !app.is_dirty(),
+        "display adjustments never change the project"
+    );
+}
+
+#[test]
+fn the_window_close_button_with_unsaved_changes_is_cancelled_and_asks() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness_for(&support::project_on_disk(dir.path()));
+    step_until(&mut h, "images to load", loaded);
+    let ctx = h.ctx.clone();
+    h.state_mut().handle(
+        &ctx,
+        sitediff::app::Action::Edit(sitediff::model::Edit::RenameProject("x".into())),
+    );
+    h.input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    h.step();
+    let commands = &h.output().viewport_output[&egui::ViewportId::ROOT].commands;
+    assert!(
+        commands.contains(&egui::ViewportCommand::CancelClose),
+        "closing is held back: {commands:?}"
+    );
+    h.step();
+    h.step();
+    assert!(h.query_by_label("Unsaved changes").is_some());
 }
