@@ -247,6 +247,8 @@ impl Dialogs {
         if self.help_open {
             let mut open = true;
             egui::Window::new("Keyboard shortcuts")
+                .pivot(egui::Align2::CENTER_CENTER)
+                .default_pos(ctx.content_rect().center())
                 .open(&mut open)
                 .collapsible(false)
                 .resizable(false)
