@@ -6,9 +6,9 @@
 
 use crate::io::image_decode::probe_image;
 use crate::io::new_project::{NewImage, project_from_images};
-use crate::io::project_file::{resolve_image_path, write_atomically};
+use crate::io::project_file::{parse_project_bytes, resolve_image_path, write_atomically};
 use crate::io::{load_project, project_to_string, save_project};
-use crate::model::{CaptureDate, ChangeKind, SiteCounts, validate};
+use crate::model::{CaptureDate, ChangeKind, Project, SiteCounts, validate};
 use clap::{Parser, Subcommand};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -247,13 +247,9 @@ fn cmd_new(
 fn cmd_validate(paths: &[PathBuf], check_files: bool, out: Out, err: Out) -> u8 {
     let mut code = 0;
     for path in paths {
-        let project = match load_project(path) {
-            Ok(p) => p,
-            Err(e) => {
-                say!(err, "{e}");
-                code = 2;
-                continue;
-            }
+        let Some(project) = load_or_report(path, err) else {
+            code = 2;
+            continue;
         };
         let mut problems: Vec<String> = validate(&project).iter().map(|p| p.to_string()).collect();
         if check_files {
@@ -305,12 +301,8 @@ struct ProjectStats {
 }
 
 fn cmd_stats(path: &Path, json: bool, out: Out, err: Out) -> u8 {
-    let project = match load_project(path) {
-        Ok(p) => p,
-        Err(e) => {
-            say!(err, "{e}");
-            return 2;
-        }
+    let Some(project) = load_or_report(path, err) else {
+        return 2;
     };
     let stats = ProjectStats {
         project: project.name.clone(),
@@ -383,6 +375,17 @@ fn cmd_stats(path: &Path, json: bool, out: Out, err: Out) -> u8 {
     0
 }
 
+/// Loads a project, or says why not on `err` (the message names the file).
+fn load_or_report(path: &Path, err: Out) -> Option<Project> {
+    match load_project(path) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            say!(err, "{e}");
+            None
+        }
+    }
+}
+
 fn cmd_fmt(paths: &[PathBuf], check: bool, out: Out, err: Out) -> u8 {
     let mut code = 0;
     for path in paths {
@@ -394,9 +397,9 @@ fn cmd_fmt(paths: &[PathBuf], check: bool, out: Out, err: Out) -> u8 {
                 continue;
             }
         };
-        // Parse through the loader so every error is reported the same way; a file that
-        // does not parse is never rewritten.
-        let project = match load_project(path) {
+        // Parse the bytes just read with the loader's own parser, so every error is reported
+        // the same way; a file that does not parse is never rewritten.
+        let project = match parse_project_bytes(&original, path) {
             Ok(p) => p,
             Err(e) => {
                 say!(err, "{e}");

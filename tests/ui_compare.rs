@@ -21,6 +21,23 @@ fn harness_for(project: &Path) -> Harness<'static, SiteDiffApp> {
         .build_ui_state(|ui, app: &mut SiteDiffApp| app.ui_main(ui), app)
 }
 
+/// A harness on a fresh test project, stepped until both compared images are drawn. The
+/// folder lives as long as the returned guard.
+fn demo_loaded() -> (tempfile::TempDir, Harness<'static, SiteDiffApp>) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness_for(&support::project_on_disk(dir.path()));
+    step_until(&mut h, "images to load", loaded);
+    (dir, h)
+}
+
+/// Makes an undoable change so the project has unsaved changes.
+fn make_dirty(h: &mut Harness<'_, SiteDiffApp>) {
+    let ctx = h.ctx.clone();
+    let rename = sitediff::model::Edit::RenameProject("Renamed".into());
+    h.state_mut()
+        .handle(&ctx, sitediff::app::Action::Edit(rename));
+}
+
 /// Steps frames until `done` holds, failing the test after 20 s.
 fn step_until(h: &mut Harness<'_, SiteDiffApp>, what: &str, done: impl Fn(&SiteDiffApp) -> bool) {
     let start = Instant::now();
@@ -68,9 +85,7 @@ fn offsets_in_panes(app: &SiteDiffApp, p: Point) -> Vec<Vec2> {
 
 #[test]
 fn a_wheel_in_one_pane_zooms_both_panes_identically_about_the_cursor() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = harness_for(&support::project_on_disk(dir.path()));
-    step_until(&mut h, "images to load", loaded);
+    let (_dir, mut h) = demo_loaded();
     assert_eq!(h.state().panes.len(), 2);
     let before_zoom = h.state().compare.view.zoom;
     let left = h.state().panes[0].rect;
@@ -100,9 +115,7 @@ fn a_wheel_in_one_pane_zooms_both_panes_identically_about_the_cursor() {
 
 #[test]
 fn a_middle_drag_in_the_right_pane_pans_both_panes() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = harness_for(&support::project_on_disk(dir.path()));
-    step_until(&mut h, "images to load", loaded);
+    let (_dir, mut h) = demo_loaded();
     let right = h.state().panes[1].rect;
     let site_point = Point::new(320.0, 240.0);
     let start_offsets = offsets_in_panes(h.state(), site_point);
@@ -142,9 +155,7 @@ fn a_middle_drag_in_the_right_pane_pans_both_panes() {
 
 #[test]
 fn a_left_drag_without_space_does_not_pan() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = harness_for(&support::project_on_disk(dir.path()));
-    step_until(&mut h, "images to load", loaded);
+    let (_dir, mut h) = demo_loaded();
     let view = h.state().compare.view;
     let from = h.state().panes[0].rect.center();
     h.drag_at(from);
@@ -162,9 +173,7 @@ fn a_left_drag_without_space_does_not_pan() {
 
 #[test]
 fn choosing_another_date_in_the_timeline_changes_the_after_pane_and_its_header() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = harness_for(&support::project_on_disk(dir.path()));
-    step_until(&mut h, "images to load", loaded);
+    let (_dir, mut h) = demo_loaded();
     assert_eq!(h.state().selection.after, Some(ImageId(3)));
     assert_eq!(
         h.query_all_by_label("2024-07-15").count(),
@@ -192,9 +201,7 @@ fn choosing_another_date_in_the_timeline_changes_the_after_pane_and_its_header()
 
 #[test]
 fn keys_step_the_after_image_through_the_timeline() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = harness_for(&support::project_on_disk(dir.path()));
-    step_until(&mut h, "images to load", loaded);
+    let (_dir, mut h) = demo_loaded();
     h.key_press(egui::Key::OpenBracket);
     h.step();
     assert_eq!(h.state().selection.after, Some(ImageId(2)));
@@ -208,9 +215,7 @@ fn keys_step_the_after_image_through_the_timeline() {
 
 #[test]
 fn each_mode_can_be_entered_and_left_by_key_and_by_toolbar() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = harness_for(&support::project_on_disk(dir.path()));
-    step_until(&mut h, "images to load", loaded);
+    let (_dir, mut h) = demo_loaded();
     let view = h.state().compare.view;
     for (key, mode) in [
         (egui::Key::Num2, CompareMode::Swipe),
@@ -249,9 +254,7 @@ fn each_mode_can_be_entered_and_left_by_key_and_by_toolbar() {
 
 #[test]
 fn blink_flips_on_b_and_swipe_divider_moves_with_shift_arrows() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = harness_for(&support::project_on_disk(dir.path()));
-    step_until(&mut h, "images to load", loaded);
+    let (_dir, mut h) = demo_loaded();
     h.key_press(egui::Key::Num3);
     h.step();
     h.key_press(egui::Key::P); // Stop the timer so only the key flips.
@@ -271,9 +274,7 @@ fn blink_flips_on_b_and_swipe_divider_moves_with_shift_arrows() {
 
 #[test]
 fn overlay_reports_both_images_under_the_cursor() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = harness_for(&support::project_on_disk(dir.path()));
-    step_until(&mut h, "images to load", loaded);
+    let (_dir, mut h) = demo_loaded();
     h.key_press(egui::Key::Num4);
     h.step();
     h.hover_at(h.state().panes[0].rect.center());
@@ -292,12 +293,9 @@ fn opening_another_project_with_unsaved_changes_asks_first() {
     let project = support::project_on_disk(dir.path());
     let mut h = harness_for(&project);
     step_until(&mut h, "images to load", loaded);
-    let ctx = h.ctx.clone();
-    h.state_mut().handle(
-        &ctx,
-        sitediff::app::Action::Edit(sitediff::model::Edit::RenameProject("Renamed".into())),
-    );
+    make_dirty(&mut h);
     h.step();
+    let ctx = h.ctx.clone();
     assert!(h.state().is_dirty());
     assert!(h.state().window_title().starts_with("● "));
 
@@ -390,9 +388,7 @@ fn a_missing_image_shows_its_path_and_can_be_relinked_by_typing_a_path() {
 
 #[test]
 fn f1_opens_and_closes_the_keyboard_shortcut_sheet() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = harness_for(&support::project_on_disk(dir.path()));
-    step_until(&mut h, "images to load", loaded);
+    let (_dir, mut h) = demo_loaded();
     h.key_press(egui::Key::F1);
     h.step();
     h.step();
@@ -454,9 +450,7 @@ fn the_new_project_dialog_creates_and_opens_a_project_from_typed_paths() {
 
 #[test]
 fn clicking_a_date_in_the_timeline_sets_it_as_one_undoable_change() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = harness_for(&support::project_on_disk(dir.path()));
-    step_until(&mut h, "images to load", loaded);
+    let (_dir, mut h) = demo_loaded();
     h.get_by_label("2024-04-15").click();
     h.step();
     h.step();
@@ -487,14 +481,8 @@ fn clicking_a_date_in_the_timeline_sets_it_as_one_undoable_change() {
 
 #[test]
 fn quitting_with_unsaved_changes_asks_first_and_cancel_keeps_the_window() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = harness_for(&support::project_on_disk(dir.path()));
-    step_until(&mut h, "images to load", loaded);
-    let ctx = h.ctx.clone();
-    h.state_mut().handle(
-        &ctx,
-        sitediff::app::Action::Edit(sitediff::model::Edit::RenameProject("x".into())),
-    );
+    let (_dir, mut h) = demo_loaded();
+    make_dirty(&mut h);
     h.key_press_modifiers(Modifiers::COMMAND, egui::Key::Q);
     h.step();
     h.step();
@@ -510,9 +498,7 @@ fn quitting_with_unsaved_changes_asks_first_and_cancel_keeps_the_window() {
 
 #[test]
 fn auto_stretch_in_the_display_adjustments_changes_how_the_after_image_is_drawn() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = harness_for(&support::project_on_disk(dir.path()));
-    step_until(&mut h, "images to load", loaded);
+    let (dir, mut h) = demo_loaded();
     let after_file = dir.path().join("yard_2024-07-15.png");
     let lut_before = *h.state().images.get(&after_file).unwrap().lut();
     h.get_by_label("Display adjustments").click();
@@ -545,14 +531,8 @@ fn auto_stretch_in_the_display_adjustments_changes_how_the_after_image_is_drawn(
 
 #[test]
 fn the_window_close_button_with_unsaved_changes_is_cancelled_and_asks() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = harness_for(&support::project_on_disk(dir.path()));
-    step_until(&mut h, "images to load", loaded);
-    let ctx = h.ctx.clone();
-    h.state_mut().handle(
-        &ctx,
-        sitediff::app::Action::Edit(sitediff::model::Edit::RenameProject("x".into())),
-    );
+    let (_dir, mut h) = demo_loaded();
+    make_dirty(&mut h);
     h.input_mut()
         .viewports
         .entry(egui::ViewportId::ROOT)

@@ -149,11 +149,9 @@ pub fn compare_ui(
     // Painting.
     let ctx = ui.ctx().clone();
     let now = ui.input(|i| i.time);
-    let mut drawn_out = CompareOutput::default();
     let mut painting = Painting {
-        ctx: ctx.clone(),
         images,
-        out: &mut drawn_out,
+        out: &mut out,
         view: state.view,
         budget: UploadBudget::new(Duration::from_millis(6), 4),
         site,
@@ -172,16 +170,7 @@ pub fn compare_ui(
         let rect = pane.rect;
         match (state.mode, pane.side) {
             (_, Some(side)) => {
-                let choice = outline_for(side);
-                painting.side(
-                    ui,
-                    &painter,
-                    rect,
-                    pick(side),
-                    side,
-                    Color32::WHITE,
-                    Some(choice),
-                );
+                painting.plain(ui, &painter, rect, pick(side), side);
             }
             (CompareMode::Swipe, None) => {
                 let x = rect.left() + state.swipe * rect.width();
@@ -190,15 +179,7 @@ pub fn compare_ui(
                 let right =
                     painter.with_clip_rect(Rect::from_min_max(Pos2::new(x, rect.min.y), rect.max));
                 for (p, side) in [(&left, Side::Before), (&right, Side::After)] {
-                    painting.side(
-                        ui,
-                        p,
-                        rect,
-                        pick(side),
-                        side,
-                        Color32::WHITE,
-                        Some(outline_for(side)),
-                    );
+                    painting.plain(ui, p, rect, pick(side), side);
                 }
                 paint_swipe_divider(&painter, rect, x);
             }
@@ -207,15 +188,7 @@ pub fn compare_ui(
                     ctx.request_repaint_after(Duration::from_secs_f32(next.max(0.01)));
                 }
                 let side = state.blink.showing;
-                painting.side(
-                    ui,
-                    &painter,
-                    rect,
-                    pick(side),
-                    side,
-                    Color32::WHITE,
-                    Some(outline_for(side)),
-                );
+                painting.plain(ui, &painter, rect, pick(side), side);
                 paint_blink_badge(&painter, rect, side, pick(side).map(|s| s.record));
             }
             (CompareMode::Overlay | CompareMode::SideBySide, None) => {
@@ -241,10 +214,8 @@ pub fn compare_ui(
             }
         }
     }
-    let deferred = painting.budget.deferred;
-    out.uploaded = painting.budget.uploaded;
-    out.actions.append(&mut drawn_out.actions);
-    out.drawn = drawn_out.drawn;
+    let (deferred, uploaded) = (painting.budget.deferred, painting.budget.uploaded);
+    out.uploaded = uploaded;
 
     // Headers.
     let days = match (&before, &after) {
@@ -450,7 +421,6 @@ fn outline_for(side: Side) -> OutlineChoice {
 
 /// What every image drawn in one frame shares.
 struct Painting<'a> {
-    ctx: egui::Context,
     images: &'a mut ImageStore,
     out: &'a mut CompareOutput,
     view: ViewTransform,
@@ -461,6 +431,19 @@ struct Painting<'a> {
 }
 
 impl Painting<'_> {
+    /// One side as it is (untinted), with its own outlines.
+    fn plain(
+        &mut self,
+        ui: &mut Ui,
+        painter: &egui::Painter,
+        pane: Rect,
+        img: Option<&SideImage<'_>>,
+        side: Side,
+    ) {
+        let outlines = Some(outline_for(side));
+        self.side(ui, painter, pane, img, side, Color32::WHITE, outlines);
+    }
+
     /// Draws one side's image into `painter`'s clip rectangle of the pane, or what stands in for
     /// it (a progress bar while loading, a placeholder when it cannot be read), then the
     /// footprints with the chosen outlines.
@@ -476,7 +459,7 @@ impl Painting<'_> {
         outlines: Option<OutlineChoice>,
     ) {
         'image: {
-            let ctx = &self.ctx;
+            let ctx = painter.ctx();
             let clip = painter.clip_rect();
             let Some(img) = img else {
                 centered_text(painter, clip, &format!("No {} image chosen", side.label()));
@@ -500,7 +483,6 @@ impl Painting<'_> {
                     tint,
                 };
                 let outcome = paint_image(
-                    ctx,
                     painter,
                     pane,
                     &self.view,

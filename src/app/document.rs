@@ -1,7 +1,8 @@
 //! The open project with its file and its undo history.
 
+use crate::io::project_file::{relative_image_path, resolve_image_path};
 use crate::io::{LoadError, SaveError, load_project, save_project};
-use crate::model::{Edit, EditError, History, Project};
+use crate::model::{DatedImage, Edit, EditError, History, Project};
 use std::path::{Path, PathBuf};
 
 /// A project being worked on.
@@ -58,35 +59,30 @@ impl Document {
     /// Saves to a new path. Image paths are rewritten relative to the new folder, as one undo
     /// step, so the saved project still finds its images.
     pub fn save_as(&mut self, path: &Path) -> Result<(), SaveError> {
-        let mut moved = self.project.clone();
-        for site in &mut moved.sites {
-            for img in &mut site.images {
-                let on_disk = crate::io::project_file::resolve_image_path(&self.path, &img.path);
-                img.path = crate::io::project_file::relative_image_path(path, &on_disk);
-            }
-        }
-        save_project(&moved, path)?;
-        let edits: Vec<Edit> = moved
+        // Every image whose stored path changes when seen from the new folder.
+        let this: &Self = self;
+        let edits: Vec<Edit> = this
+            .project
             .sites
             .iter()
-            .flat_map(|s| {
-                s.images.iter().map(move |i| Edit::ReplaceImage {
-                    site: s.id,
-                    image: i.clone(),
+            .flat_map(|site| {
+                site.images.iter().filter_map(move |img| {
+                    let moved = relative_image_path(path, &this.image_file(&img.path));
+                    (moved != img.path).then(|| Edit::ReplaceImage {
+                        site: site.id,
+                        image: DatedImage {
+                            path: moved,
+                            ..img.clone()
+                        },
+                    })
                 })
             })
-            .filter(|e| match e {
-                Edit::ReplaceImage { site, image } => self
-                    .project
-                    .site(*site)
-                    .and_then(|s| s.image(image.id))
-                    .is_some_and(|old| old.path != image.path),
-                _ => false,
-            })
             .collect();
+        // The edits name ids taken from the project itself, so applying them cannot fail.
+        let mut moved = self.project.clone();
+        let _ = Edit::Batch(edits.clone()).apply(&mut moved);
+        save_project(&moved, path)?;
         if !edits.is_empty() {
-            // The edits only restate paths that were just saved; they cannot fail on ids that
-            // come from the project itself, and if they did the save is still correct on disk.
             let _ = self.apply(Edit::Batch(edits));
         }
         self.path = path.to_path_buf();
@@ -104,6 +100,37 @@ impl Document {
 
     /// Where an image of this project lives on disk.
     pub fn image_file(&self, stored_path: &str) -> PathBuf {
-        crate::io::project_file::resolve_image_path(&self.path, stored_path)
+        resolve_image_path(&self.path, stored_path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{CaptureDate, ImageId, Site, SiteId};
+
+    #[test]
+    fn save_as_in_another_folder_keeps_pointing_at_the_same_image_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut project = Project::new("p");
+        let mut site = Site::new(SiteId(1), "s");
+        site.images.push(DatedImage::new(
+            ImageId(1),
+            "img/a.png",
+            CaptureDate::Unknown,
+        ));
+        site.reference_image = Some(ImageId(1));
+        project.sites.push(site);
+        let mut doc = Document::new(dir.path().join("p.ron"), project, false);
+        let before = doc.image_file("img/a.png");
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        doc.save_as(&dir.path().join("sub/q.ron")).unwrap();
+        let stored = doc.project.sites[0].images[0].path.clone();
+        assert_eq!(stored, "../img/a.png");
+        assert_eq!(doc.image_file(&stored), dir.path().join("sub/../img/a.png"));
+        assert_eq!(before, dir.path().join("img/a.png"));
+        assert!(!doc.is_dirty());
+        let saved = load_project(&dir.path().join("sub/q.ron")).unwrap();
+        assert_eq!(saved.sites[0].images[0].path, "../img/a.png");
     }
 }

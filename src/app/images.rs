@@ -4,7 +4,7 @@
 use super::adjust::{Adjustments, Lut};
 use super::tiles::TileTextures;
 use crate::io::loader::{ImageLoad, LoadStage, LoadState};
-use crate::io::pyramid::{luminance_histogram, percentile};
+use crate::io::pyramid::percentile;
 use egui::{ColorImage, TextureHandle, TextureOptions};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -154,12 +154,11 @@ impl ImageStore {
             }
             let coarsest = slot.load.levels().iter().rev().flatten().next().cloned();
             if let Some(level) = coarsest {
-                if slot.stretch.is_none() {
-                    let hist = match slot.load.luminance_histogram() {
-                        Some(h) => *h,
-                        None => luminance_histogram(&level),
-                    };
-                    slot.stretch = Some((percentile(&hist, 2.0), percentile(&hist, 98.0)));
+                // The loader computes the histogram off this thread, with level 0.
+                if slot.stretch.is_none()
+                    && let Some(hist) = slot.load.luminance_histogram()
+                {
+                    slot.stretch = Some((percentile(hist, 2.0), percentile(hist, 98.0)));
                 }
                 if slot.thumbnail.is_none() && matches!(slot.load.state(), LoadState::Ready) {
                     let thumb = make_thumbnail(ctx, path, &level);

@@ -142,9 +142,7 @@ pub struct PaintOutcome {
 }
 
 /// Draws `img` into the painter's clip rectangle (part of the pane `pane`).
-#[allow(clippy::too_many_arguments)]
 pub fn paint_image(
-    ctx: &egui::Context,
     painter: &egui::Painter,
     pane: Rect,
     view: &ViewTransform,
@@ -196,7 +194,7 @@ pub fn paint_image(
         return nothing_to_draw;
     }
     let visible = (x0, y0, x1, y1);
-    let ppp = ctx.pixels_per_point();
+    let ppp = painter.ctx().pixels_per_point();
     let wanted = level_for_view(view, img.to_site, ppp).min(img.levels.len().saturating_sub(1));
 
     // The base layer: the coarsest level that exists, always drawn in full underneath, so that
@@ -212,7 +210,6 @@ pub fn paint_image(
             return (true, 0);
         };
         draw_level_tiles(
-            ctx,
             painter,
             level,
             buffer,
@@ -250,7 +247,6 @@ pub fn paint_image(
 
 #[allow(clippy::too_many_arguments)]
 fn draw_level_tiles(
-    ctx: &egui::Context,
     painter: &egui::Painter,
     level: usize,
     buffer: &Arc<RgbImage>,
@@ -303,7 +299,7 @@ fn draw_level_tiles(
                 missing = true;
                 continue;
             }
-            let texture = upload_tile(ctx, &textures.name, buffer, key, img.lut);
+            let texture = upload_tile(painter.ctx(), &textures.name, buffer, key, img.lut);
             budget.uploaded += 1;
             textures.tiles.insert(
                 key,

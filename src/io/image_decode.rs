@@ -148,25 +148,30 @@ pub fn probe_image(path: &Path) -> Result<ImageInfo, ImageError> {
 ///
 /// Slow for large images: call it off the UI thread.
 pub fn decode_image(path: &Path) -> Result<DynamicImage, ImageError> {
-    decode_image_counting(path, None)
+    decode_image_counting(path, None, &mut |_| {})
 }
 
-/// [`decode_image`], counting into `bytes_read` how far into the file the decoder has read, so
-/// another thread can show progress. Meaningful for formats that decode as they read (PNG,
-/// TIFF, WebP); the JPEG decoder reads the whole file before decoding.
+/// [`decode_image`] for a background loader: `on_header` hears what the header says as soon as
+/// it is read (so the size is known before the pixels, without opening the file twice), and
+/// `bytes_read` counts how far into the file the decoder has read, so another thread can show
+/// progress. The count means something for formats that decode as they read (PNG, TIFF, WebP);
+/// the JPEG decoder reads the whole file before decoding.
 pub fn decode_image_with_progress(
     path: &Path,
     bytes_read: Arc<AtomicU64>,
+    on_header: &mut dyn FnMut(&ImageInfo),
 ) -> Result<DynamicImage, ImageError> {
-    decode_image_counting(path, Some(bytes_read))
+    decode_image_counting(path, Some(bytes_read), on_header)
 }
 
 fn decode_image_counting(
     path: &Path,
     bytes_read: Option<Arc<AtomicU64>>,
+    on_header: &mut dyn FnMut(&ImageInfo),
 ) -> Result<DynamicImage, ImageError> {
     guard_panics(path, || {
         let (mut decoder, info) = open_checked(path, bytes_read)?;
+        on_header(&info);
         decoder
             .set_limits(limits(MAX_DECODER_WORKING_BYTES))
             .map_err(|e| from_image_error(path, e))?;

@@ -50,7 +50,15 @@ fn decoding_with_progress_counts_the_bytes_read_up_to_the_file_size() {
     let path = write(dir.path(), "p.png", &png_bytes(&img));
     let size = std::fs::metadata(&path).unwrap().len();
     let read = Arc::new(AtomicU64::new(0));
-    let decoded = decode_image_with_progress(&path, read.clone()).unwrap();
+    let mut header = None;
+    let decoded =
+        decode_image_with_progress(&path, read.clone(), &mut |info| header = Some(info.width))
+            .unwrap();
+    assert_eq!(
+        header,
+        Some(300),
+        "the header is reported before the pixels"
+    );
     assert_eq!(decoded.dimensions(), (300, 200));
     let read = read.load(Ordering::Relaxed);
     assert!(read > size / 2 && read <= size, "read {read} of {size}");

@@ -8,7 +8,7 @@
 //! [`OVERVIEW_MAX_SIDE`], a few tens of milliseconds) so a fit-to-window view can be drawn, then
 //! the exact levels one by one, each replacing the approximation where it overlaps.
 
-use super::image_decode::{decode_image_with_progress, probe_image};
+use super::image_decode::{ImageInfo, decode_image_with_progress};
 use super::pyramid::{
     SourceInfo, TILE_SIZE, downsample_2x_on, level_count, level_size, luminance_histogram,
     quick_overview, to_display_rgb8,
@@ -415,18 +415,20 @@ impl Worker {
         })?;
 
         self.send(LoadEvent::Stage(LoadStage::Reading, None))?;
-        let header = probe_image(&self.path).map_err(|e| Stop::Failed(e.to_string()))?;
-        self.send(LoadEvent::Probed {
-            width: header.width,
-            height: header.height,
-            // The JPEG decoder reads the whole file first, so bytes read say nothing there.
-            streaming_size: (header.format != "JPEG").then_some(header.file_size),
-        })?;
-        self.check_cancelled()?;
-
-        self.send(LoadEvent::Stage(LoadStage::Decoding, None))?;
-        let decoded = decode_image_with_progress(&self.path, self.bytes_read.clone())
-            .map_err(|e| Stop::Failed(e.to_string()))?;
+        // One open of the file: the header is reported as soon as it is read, then decoding
+        // goes on. A send that fails means the load was dropped; the check below ends it.
+        let mut on_header = |header: &ImageInfo| {
+            let _ = self.send(LoadEvent::Probed {
+                width: header.width,
+                height: header.height,
+                // The JPEG decoder reads the whole file first, so bytes read say nothing there.
+                streaming_size: (header.format != "JPEG").then_some(header.file_size),
+            });
+            let _ = self.send(LoadEvent::Stage(LoadStage::Decoding, None));
+        };
+        let decoded =
+            decode_image_with_progress(&self.path, self.bytes_read.clone(), &mut on_header)
+                .map_err(|e| Stop::Failed(e.to_string()))?;
         // A load dropped during the decode ends here, freeing the pixels.
         self.check_cancelled()?;
         let (level0, info) = to_display_rgb8(decoded);

@@ -73,7 +73,12 @@ pub fn load_project(path: &Path) -> Result<Project, LoadError> {
         path: path.to_path_buf(),
         source,
     })?;
-    let text = std::str::from_utf8(&bytes).map_err(|e| LoadError::NotText {
+    parse_project_bytes(&bytes, path)
+}
+
+/// Parses the bytes of a project file already read; `path` is only used in messages.
+pub fn parse_project_bytes(bytes: &[u8], path: &Path) -> Result<Project, LoadError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| LoadError::NotText {
         path: path.to_path_buf(),
         offset: e.valid_up_to(),
     })?;
