@@ -150,14 +150,12 @@ fn both_drawn(app: &SiteDiffApp, need_complete: bool) -> bool {
 
 fn all_ready(app: &SiteDiffApp) -> bool {
     let Some(doc) = &app.doc else { return false };
-    let site = &doc.project.sites[0];
-    [app.selection.before, app.selection.after]
-        .iter()
-        .all(|id| {
-            id.and_then(|id| site.image(id))
-                .and_then(|img| app.images.get(&doc.image_file(&img.path)))
-                .is_some_and(|slot| matches!(slot.load.state(), LoadState::Ready))
-        })
+    let site = &doc.project().sites[0];
+    [app.pair.before, app.pair.after].iter().all(|id| {
+        id.and_then(|id| site.image(id))
+            .and_then(|img| app.images.get(&doc.image_file(&img.path)))
+            .is_some_and(|slot| matches!(slot.load.state(), LoadState::Ready))
+    })
 }
 
 fn run_app(project: &Path, limit: Duration) -> anyhow::Result<Report> {
@@ -194,7 +192,7 @@ fn run_app(project: &Path, limit: Duration) -> anyhow::Result<Report> {
     {
         let app = h.state();
         let doc = app.doc.as_ref().expect("project open");
-        for img in &doc.project.sites[0].images {
+        for img in &doc.project().sites[0].images {
             if let Some(slot) = app.images.get(&doc.image_file(&img.path)) {
                 eprintln!("  {}: {:?}", img.file_name(), slot.load.timings());
             }

@@ -1,11 +1,16 @@
 //! sitediff: compare dated overhead images of a site, outline the buildings that changed, and
 //! review those outlines.
 //!
-//! Three layers: [`model`] (pure data, no GUI), [`io`] (files, no GUI) and [`app`] (the egui
-//! window). [`cli`] runs the headless subcommands over model and io.
+//! Layers, lowest first: [`model`] (pure data, no GUI), [`io`] (files, no GUI), [`editing`] (the
+//! editing core: document, selection, spatial index, operations, tools; no GUI) and `app` (the
+//! egui window, behind the default `gui` feature). [`cli`] runs the headless subcommands over
+//! the layers below the window. The library builds without the `gui` feature, which keeps the
+//! lower layers free of egui.
 
+#[cfg(feature = "gui")]
 pub mod app;
 pub mod cli;
 pub mod demo;
+pub mod editing;
 pub mod io;
 pub mod model;

@@ -11,13 +11,27 @@ fn main() -> ExitCode {
         Outcome::Exit(code) => code,
         Outcome::Gui(project) => {
             let path = project.unwrap_or_else(demo_project_path);
-            match sitediff::app::run(path) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("sitediff: {e:#}");
-                    ExitCode::from(2)
-                }
-            }
+            open_window(path)
         }
     }
+}
+
+#[cfg(feature = "gui")]
+fn open_window(path: std::path::PathBuf) -> ExitCode {
+    match sitediff::app::run(path) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("sitediff: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(not(feature = "gui"))]
+fn open_window(path: std::path::PathBuf) -> ExitCode {
+    eprintln!(
+        "sitediff: this build has no window (built without the `gui` feature); cannot open {}",
+        path.display()
+    );
+    ExitCode::from(2)
 }

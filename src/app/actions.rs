@@ -1,8 +1,11 @@
-//! What the user asked for. Panels return actions; the app applies them between frames in one
-//! place ([`super::SiteDiffApp::handle`]).
+//! What the user asked for. Panels, the canvas, the menu and the keys return actions; the app
+//! applies them between frames in one place ([`super::SiteDiffApp::handle`]).
 
 use super::state::{CompareMode, Side};
-use crate::model::{Edit, ImageId, SiteId};
+use crate::editing::ops::Op;
+use crate::editing::selection::SelectionChange;
+use crate::editing::tools::ToolKind;
+use crate::model::{CaptureDate, ChangeKind, Edit, FootprintId, ImageId, SiteId};
 use std::path::PathBuf;
 
 /// The details of "New project from images".
@@ -12,6 +15,15 @@ pub struct NewProjectRequest {
     pub project_name: String,
     pub site_name: String,
     pub images: Vec<PathBuf>,
+}
+
+/// Images to add to a site (dates detected unless given).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AddImagesRequest {
+    /// `None`: a new site with this name.
+    pub site: Option<SiteId>,
+    pub new_site_name: String,
+    pub images: Vec<(PathBuf, Option<CaptureDate>)>,
 }
 
 /// Which file dialog (typed path, with an optional native Browse...).
@@ -39,6 +51,21 @@ pub enum Action {
         image: ImageId,
     },
     ShowHelp,
+    ShowAddImages,
+    ShowAddSite,
+    ShowRenameSite,
+    /// Ask for the analyst's name (the author of new footprints).
+    ShowNameDialog,
+    SetAnalystName(String),
+    AddImages(AddImagesRequest),
+    RenameSite {
+        site: SiteId,
+        name: String,
+    },
+    RemoveImage {
+        site: SiteId,
+        image: ImageId,
+    },
     SelectSite(SiteId),
     SetImage(Side, ImageId),
     StepImage(Side, i32),
@@ -52,7 +79,7 @@ pub enum Action {
     PanBy(f32, f32),
     FlipBlink,
     ToggleBlinkTimer,
-    /// Move the swipe divider or the overlay opacity, whichever the mode has.
+    /// Move the swipe divider or the overlay opacity, whichever the mode has, by steps.
     NudgeModeSlider(f32),
     ToggleFootprints,
     /// Point an image record at another file.
@@ -63,7 +90,28 @@ pub enum Action {
     },
     /// Try loading an image file again.
     Retry(PathBuf),
+    /// A raw edit (one undo step, named by the edit).
     Edit(Edit),
+    /// A ready operation from a tool, the inspector or the list.
+    Apply(Op),
     Undo,
     Redo,
+    SetTool(ToolKind),
+    Select(SelectionChange),
+    SelectAll,
+    /// Select the next (or previous) footprint in the list's order and show it.
+    SelectStep(i32),
+    /// Select one footprint and centre the panes on it.
+    Focus(FootprintId),
+    ZoomToSelection,
+    /// Label the selection.
+    Label(ChangeKind),
+    Square,
+    CopyOutlineToAfter,
+    RemoveAfterOutline,
+    DeleteSelection,
+    /// Move the selection by site pixels.
+    Nudge(f64, f64),
+    /// A short notice for the status bar.
+    Notify(String),
 }

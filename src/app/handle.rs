@@ -3,10 +3,9 @@
 
 use super::SiteDiffApp;
 use super::actions::{Action, NewProjectRequest, PathPurpose};
-use super::date_dialog::DateDialog;
-use super::dialogs::{ConfirmChoice, NewProjectDialog, PathDialog, Pending};
-use super::document::Document;
-use super::state::{CompareMode, Selection, Side};
+use super::dialogs::{ConfirmChoice, DateDialog, NewProjectDialog, PathDialog, Pending};
+use super::state::{CompareMode, Side};
+use crate::editing::Document;
 use crate::io::image_decode::probe_image;
 use crate::io::new_project::{NewImage, project_from_images};
 use crate::io::project_file::relative_image_path;
@@ -156,7 +155,7 @@ impl SiteDiffApp {
             Action::ShowPathDialog(purpose) => {
                 let text = match (&purpose, &self.doc) {
                     (PathPurpose::LocateImage { site, image }, Some(doc)) => doc
-                        .project
+                        .project()
                         .site(*site)
                         .and_then(|s| s.image(*image))
                         .map(|i| doc.image_file(&i.path).display().to_string())
@@ -174,7 +173,7 @@ impl SiteDiffApp {
                 if let Some(record) = self
                     .doc
                     .as_ref()
-                    .and_then(|d| d.project.site(site))
+                    .and_then(|d| d.project().site(site))
                     .and_then(|s| s.image(image))
                 {
                     self.dialogs.date = Some(DateDialog::new(site, record.clone()));
@@ -184,23 +183,27 @@ impl SiteDiffApp {
                 self.dialogs.new_project = Some(NewProjectDialog::default());
             }
             Action::ShowHelp => self.dialogs.help_open = !self.dialogs.help_open,
-            Action::SelectSite(id) => {
-                if let Some(site) = self.doc.as_ref().and_then(|d| d.project.site(id)) {
-                    self.selection = Selection::for_site(site);
-                    self.compare.fit_pending = true;
+            Action::SelectSite(id) => self.select_site(id),
+            Action::SetImage(side, id) => {
+                // Choosing the other side's image swaps the pair rather than comparing an
+                // image with itself.
+                if self.pair.image(side.other()) == Some(id) {
+                    std::mem::swap(&mut self.pair.before, &mut self.pair.after);
+                } else {
+                    match side {
+                        Side::Before => self.pair.before = Some(id),
+                        Side::After => self.pair.after = Some(id),
+                    }
                 }
             }
-            Action::SetImage(side, id) => match side {
-                Side::Before => self.selection.before = Some(id),
-                Side::After => self.selection.after = Some(id),
-            },
             Action::StepImage(side, steps) => {
                 if let Some(doc) = &self.doc {
-                    self.selection.step(&doc.project, side, steps);
+                    self.pair.step(doc.project(), side, steps);
+                    self.follow_timeline = true;
                 }
             }
             Action::SwapPair => {
-                std::mem::swap(&mut self.selection.before, &mut self.selection.after);
+                std::mem::swap(&mut self.pair.before, &mut self.pair.after);
             }
             Action::SetMode(mode) => {
                 self.compare.mode = mode;
@@ -231,42 +234,22 @@ impl SiteDiffApp {
                 self.compare.blink.running = !self.compare.blink.running;
                 self.compare.blink.last_flip = now;
             }
-            Action::NudgeModeSlider(d) => match self.compare.mode {
-                CompareMode::Swipe => self.compare.swipe = (self.compare.swipe + d).clamp(0.0, 1.0),
+            Action::NudgeModeSlider(steps) => match self.compare.mode {
+                CompareMode::Swipe => {
+                    self.compare.swipe = (self.compare.swipe + steps * 0.05).clamp(0.0, 1.0)
+                }
                 CompareMode::Overlay => {
                     self.compare.overlay_opacity =
-                        (self.compare.overlay_opacity + d).clamp(0.0, 1.0)
+                        (self.compare.overlay_opacity + steps * 0.1).clamp(0.0, 1.0)
                 }
-                _ => {}
+                _ => self.notify("Shift+Left/Right move the swipe divider or the overlay opacity"),
             },
             Action::ToggleFootprints => {
                 self.compare.show_footprints = !self.compare.show_footprints
             }
             Action::Relink { site, image, file } => self.relink(site, image, &file),
             Action::Retry(path) => self.images.forget(&path),
-            Action::Edit(edit) => {
-                if let Some(doc) = &mut self.doc
-                    && let Err(e) = doc.apply(edit)
-                {
-                    self.dialogs.message = Some(("Cannot apply the change".into(), e.to_string()));
-                }
-            }
-            Action::Undo | Action::Redo => {
-                if let Some(doc) = &mut self.doc {
-                    let result = if action == Action::Undo {
-                        doc.undo()
-                    } else {
-                        doc.redo()
-                    };
-                    match result {
-                        Ok(true) => self.selection.repair(&doc.project),
-                        Ok(false) => {}
-                        Err(e) => {
-                            self.dialogs.message = Some(("Cannot undo".into(), e.to_string()))
-                        }
-                    }
-                }
-            }
+            other => self.handle_edit(ctx, other),
         }
     }
 
@@ -280,16 +263,26 @@ impl SiteDiffApp {
             self.dialogs.message = Some(("Cannot use that file".into(), e.to_string()));
             return;
         }
-        let Some(mut record) = doc.project.site(site).and_then(|s| s.image(image)).cloned() else {
+        let Some(mut record) = doc
+            .project()
+            .site(site)
+            .and_then(|s| s.image(image))
+            .cloned()
+        else {
             return;
         };
         record.path = relative_image_path(&doc.path, file);
         let name = record.file_name().to_string();
-        match doc.apply(Edit::ReplaceImage {
-            site,
-            image: record,
-        }) {
-            Ok(()) => self.notify(format!("Image {image} now reads {name}")),
+        let label = format!("relink image {image} to {name}");
+        match doc.apply_labeled(
+            Edit::ReplaceImage {
+                site,
+                image: record,
+            },
+            label,
+            self.selection.to_vec(),
+        ) {
+            Ok(_) => self.notify(format!("Image {image} now reads {name}")),
             Err(e) => self.dialogs.message = Some(("Cannot relink".into(), e.to_string())),
         }
     }

@@ -1,26 +1,60 @@
-//! The menu bar and the empty-window screen.
+//! The menu bar, built from the command table, and the empty-window screen.
 
 use super::SiteDiffApp;
 use super::actions::{Action, PathPurpose};
-use super::state::CompareMode;
+use super::commands::{Command, Group, TABLE};
+
+/// One menu entry for a command: its label (with the undo step's name for undo/redo), its
+/// key, enabled or not with the reason on hover.
+fn command_button(
+    ui: &mut egui::Ui,
+    cmd: Command,
+    label: Option<String>,
+    status: &dyn Fn(Command) -> Result<(), String>,
+    actions: &mut Vec<Action>,
+) {
+    let state = status(cmd);
+    let text = label.unwrap_or_else(|| cmd.spec().label.to_string());
+    let r = ui.add_enabled(
+        state.is_ok(),
+        egui::Button::new(text).shortcut_text(cmd.shortcut_text()),
+    );
+    let r = match &state {
+        Err(why) => r.on_disabled_hover_text(why),
+        Ok(()) => r.on_hover_text(cmd.spec().help),
+    };
+    if r.clicked() {
+        actions.push(cmd.action());
+        ui.close();
+    }
+}
+
+/// Every command of a group, in table order, except those listed in `skip`.
+fn group_buttons(
+    ui: &mut egui::Ui,
+    group: Group,
+    skip: &[Command],
+    status: &dyn Fn(Command) -> Result<(), String>,
+    actions: &mut Vec<Action>,
+) {
+    for spec in TABLE.iter().filter(|s| s.group == group) {
+        if !skip.contains(&spec.command) {
+            command_button(ui, spec.command, None, status, actions);
+        }
+    }
+}
 
 impl SiteDiffApp {
-    pub(super) fn menu_ui(&mut self, ui: &mut egui::Ui) -> Vec<Action> {
+    pub(super) fn menu_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        status: &dyn Fn(Command) -> Result<(), String>,
+    ) -> Vec<Action> {
         let mut actions = Vec::new();
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
-                if ui
-                    .add(egui::Button::new("New project from images…").shortcut_text("Ctrl+N"))
-                    .clicked()
-                {
-                    actions.push(Action::ShowNewProjectDialog);
-                }
-                if ui
-                    .add(egui::Button::new("Open…").shortcut_text("Ctrl+O"))
-                    .clicked()
-                {
-                    actions.push(Action::ShowPathDialog(PathPurpose::OpenProject));
-                }
+                command_button(ui, Command::NewProject, None, status, &mut actions);
+                command_button(ui, Command::Open, None, status, &mut actions);
                 ui.menu_button("Open recent", |ui| {
                     if self.prefs.recent_projects.is_empty() {
                         ui.label("(none yet)");
@@ -32,103 +66,81 @@ impl SiteDiffApp {
                     }
                 });
                 ui.separator();
-                let has_doc = self.doc.is_some();
-                if ui
-                    .add_enabled(has_doc, egui::Button::new("Save").shortcut_text("Ctrl+S"))
-                    .clicked()
-                {
-                    actions.push(Action::Save);
-                }
-                if ui
-                    .add_enabled(
-                        has_doc,
-                        egui::Button::new("Save as…").shortcut_text("Ctrl+Shift+S"),
-                    )
-                    .clicked()
-                {
-                    actions.push(Action::ShowPathDialog(PathPurpose::SaveProjectAs));
-                }
+                command_button(ui, Command::Save, None, status, &mut actions);
+                command_button(ui, Command::SaveAs, None, status, &mut actions);
                 ui.separator();
-                if ui
-                    .add(egui::Button::new("Quit").shortcut_text("Ctrl+Q"))
-                    .clicked()
-                {
-                    actions.push(Action::Quit);
-                }
+                command_button(ui, Command::Quit, None, status, &mut actions);
             });
             ui.menu_button("Edit", |ui| {
                 let (undo, redo) = match &self.doc {
-                    Some(d) => (d.history.undo_description(), d.history.redo_description()),
+                    Some(d) => (
+                        d.history().undo_description(),
+                        d.history().redo_description(),
+                    ),
                     None => (None, None),
                 };
-                let undo_label = undo
-                    .as_ref()
-                    .map(|d| format!("Undo {d}"))
-                    .unwrap_or_else(|| "Undo".into());
-                let redo_label = redo
-                    .as_ref()
-                    .map(|d| format!("Redo {d}"))
-                    .unwrap_or_else(|| "Redo".into());
+                command_button(
+                    ui,
+                    Command::Undo,
+                    Some(undo.map_or("Undo".into(), |d| format!("Undo {d}"))),
+                    status,
+                    &mut actions,
+                );
+                command_button(
+                    ui,
+                    Command::Redo,
+                    Some(redo.map_or("Redo".into(), |d| format!("Redo {d}"))),
+                    status,
+                    &mut actions,
+                );
+                ui.separator();
+                group_buttons(
+                    ui,
+                    Group::Edit,
+                    &[Command::Undo, Command::Redo],
+                    status,
+                    &mut actions,
+                );
+                ui.separator();
+                let who = if self.prefs.analyst.is_empty() {
+                    "Your name…".to_string()
+                } else {
+                    format!("Your name ({})…", self.prefs.analyst)
+                };
                 if ui
-                    .add_enabled(
-                        undo.is_some(),
-                        egui::Button::new(undo_label).shortcut_text("Ctrl+Z"),
-                    )
+                    .button(who)
+                    .on_hover_text("The author written on footprints you draw")
                     .clicked()
                 {
-                    actions.push(Action::Undo);
-                }
-                if ui
-                    .add_enabled(
-                        redo.is_some(),
-                        egui::Button::new(redo_label).shortcut_text("Ctrl+Shift+Z"),
-                    )
-                    .clicked()
-                {
-                    actions.push(Action::Redo);
+                    actions.push(Action::ShowNameDialog);
+                    ui.close();
                 }
             });
+            ui.menu_button("Tools", |ui| {
+                group_buttons(ui, Group::Tools, &[], status, &mut actions);
+            });
+            ui.menu_button("Footprints", |ui| {
+                group_buttons(ui, Group::Footprints, &[], status, &mut actions);
+            });
+            ui.menu_button("Sites", |ui| {
+                group_buttons(ui, Group::Sites, &[], status, &mut actions);
+            });
             ui.menu_button("View", |ui| {
-                for mode in CompareMode::ALL {
-                    if ui
-                        .add(
-                            egui::Button::selectable(self.compare.mode == mode, mode.label())
-                                .shortcut_text(mode.key_label()),
-                        )
-                        .clicked()
-                    {
-                        actions.push(Action::SetMode(mode));
-                    }
-                }
+                group_buttons(ui, Group::Compare, &[], status, &mut actions);
                 ui.separator();
-                if ui
-                    .add(egui::Button::new("Fit to image").shortcut_text("F"))
-                    .clicked()
-                {
-                    actions.push(Action::ZoomFit);
-                }
-                if ui
-                    .add(egui::Button::new("100 %").shortcut_text("0"))
-                    .clicked()
-                {
-                    actions.push(Action::ZoomActual);
-                }
-                if ui
-                    .add(egui::Button::new("Swap before and after").shortcut_text("X"))
-                    .clicked()
-                {
-                    actions.push(Action::SwapPair);
-                }
+                group_buttons(
+                    ui,
+                    Group::View,
+                    &[Command::ToggleFootprints],
+                    status,
+                    &mut actions,
+                );
+                ui.separator();
                 ui.checkbox(&mut self.compare.show_footprints, "Footprints (L)");
                 ui.checkbox(&mut self.compare.linked_cursor, "Linked cursor");
             });
             ui.menu_button("Help", |ui| {
-                if ui
-                    .add(egui::Button::new("Keyboard shortcuts").shortcut_text("F1"))
-                    .clicked()
-                {
-                    actions.push(Action::ShowHelp);
-                }
+                group_buttons(ui, Group::Help, &[], status, &mut actions);
             });
         });
         actions

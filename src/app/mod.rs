@@ -1,39 +1,43 @@
-//! The egui window: a project's sites, the compare view of two dated images, dialogs.
+//! The egui window: a project's sites, the canvas comparing two dated images with the drawing
+//! tools, the inspector and footprint list, dialogs.
 //!
-//! [`SiteDiffApp`] owns the state; panels and the compare view read it and return
-//! [`Action`]s, which [`SiteDiffApp::handle`] applies between frames.
+//! [`SiteDiffApp`] owns the state; panels and the canvas read it and return [`Action`]s, which
+//! [`SiteDiffApp::handle`] applies between frames. Everything that changes the project goes
+//! through the editing core ([`crate::editing`]).
 
 pub mod actions;
-pub mod adjust;
-pub mod compare;
-pub mod date_dialog;
+pub mod canvas;
+pub mod commands;
 pub mod dialogs;
-pub mod document;
 pub mod frame_stats;
 mod handle;
-pub mod help;
-pub mod images;
+mod handle_edit;
+pub mod imagery;
 mod menu;
-pub mod overlay;
-mod pane_chrome;
 pub mod panels;
 pub mod prefs;
-mod shortcuts;
 pub mod state;
-pub mod tiles;
+pub mod theme;
 pub mod view;
 
 pub use actions::Action;
-use adjust::Adjustments;
-use compare::{CompareInput, Hover, Pane, compare_ui};
+pub use canvas::{Hover, HoverShows, Pane};
+use commands::Command;
 use dialogs::{Dialogs, Pending};
-use document::Document;
-use images::ImageStore;
+use imagery::{Adjustments, ImageStore};
+use panels::footprint_list::ListState;
+use panels::inspector::InspectorState;
 use prefs::Prefs;
-use state::{CompareState, Selection, Side};
+use state::{CompareState, Pair, Side};
 
-use crate::model::ImageId;
-use std::collections::HashMap;
+use crate::editing::derived::Derived;
+use crate::editing::list::{rows, site_tags};
+use crate::editing::ops::NewFootprint;
+use crate::editing::tools::{Tool, ToolContext, ToolKey, ToolKind};
+use crate::editing::warnings::{Warning, site_warnings};
+use crate::editing::{Document, Selection};
+use crate::model::{BoundingBox, ChangeKind, FootprintId, ImageId, SiteId, Timestamp};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -62,29 +66,54 @@ pub fn run(project_path: PathBuf) -> anyhow::Result<()> {
     .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
 }
 
+/// Warnings and list rows of the current site, recomputed when the project, the site or the
+/// list's filter changes.
+#[derive(Default)]
+struct SiteCache {
+    key: Option<(u64, SiteId, Option<BoundingBox>)>,
+    warnings: BTreeMap<FootprintId, Vec<Warning>>,
+    tags: Vec<String>,
+    rows_key: Option<(u64, SiteId, ListState)>,
+    rows: Vec<FootprintId>,
+}
+
 /// The whole window's state.
 pub struct SiteDiffApp {
     pub doc: Option<Document>,
+    /// The site and the two images compared.
+    pub pair: Pair,
+    /// The selected footprints; the canvas, the list and the inspector all read it.
     pub selection: Selection,
+    pub tool: Tool,
+    /// The change kind the next drawn footprint gets (the last one used).
+    pub draw_kind: ChangeKind,
+    pub derived: Derived,
     pub compare: CompareState,
+    pub list: ListState,
+    pub inspector: InspectorState,
     pub adjustments: HashMap<ImageId, Adjustments>,
     pub images: ImageStore,
     pub dialogs: Dialogs,
     pub prefs: Prefs,
     /// The panes of the last frame, in screen points (for keyboard zoom and for tests).
     pub panes: Vec<Pane>,
-    /// Where the pointer was over the compare view in the last frame.
+    /// Where the pointer was over the canvas in the last frame.
     pub hover: Option<Hover>,
     /// How each image drawn in the last frame fared (tiles drawn, full quality or not).
-    pub last_draw: Vec<(Side, tiles::PaintOutcome)>,
+    pub last_draw: Vec<(Side, imagery::tiles::PaintOutcome)>,
     /// Tiles uploaded in the last frame.
     pub last_uploads: usize,
+    /// Footprints the last frame visited and drew.
+    pub last_footprints: canvas::footprints::FootprintStats,
+    cache: SiteCache,
     /// A short notice for the status bar and when it was posted.
     status: Option<(String, f64)>,
     /// Why the project given at start could not be opened.
     startup_error: Option<String>,
     allow_close: bool,
     title: String,
+    /// Scroll the timeline to the compared images on the next frame.
+    follow_timeline: bool,
     frame_stats: Option<frame_stats::FrameStats>,
     ctx_cell: Arc<OnceLock<egui::Context>>,
 }
@@ -100,8 +129,14 @@ impl SiteDiffApp {
         });
         Self {
             doc: None,
+            pair: Pair::default(),
             selection: Selection::default(),
+            tool: Tool::default(),
+            draw_kind: ChangeKind::New,
+            derived: Derived::default(),
             compare: CompareState::default(),
+            list: ListState::default(),
+            inspector: InspectorState::default(),
             adjustments: HashMap::new(),
             images: ImageStore::new(wake),
             dialogs: Dialogs::default(),
@@ -110,10 +145,13 @@ impl SiteDiffApp {
             hover: None,
             last_draw: Vec::new(),
             last_uploads: 0,
+            last_footprints: Default::default(),
+            cache: SiteCache::default(),
             status: None,
             startup_error: None,
             allow_close: false,
             title: String::new(),
+            follow_timeline: false,
             frame_stats: frame_stats::FrameStats::from_env(),
             ctx_cell,
         }
@@ -138,10 +176,17 @@ impl SiteDiffApp {
     }
 
     fn install(&mut self, doc: Document) {
-        self.selection = Selection::initial(&doc.project);
+        self.pair = Pair::initial(doc.project());
+        self.selection.clear();
+        self.tool = Tool::default();
+        self.derived = Derived::default();
+        self.cache = SiteCache::default();
         self.compare.fit_pending = true;
         self.adjustments.clear();
+        // Files may have changed since they were last read: read them again.
+        self.images.clear();
         self.doc = Some(doc);
+        self.follow_timeline = true;
     }
 
     /// Whether the open project has unsaved changes.
@@ -155,11 +200,16 @@ impl SiteDiffApp {
             Some(d) => format!(
                 "{}{} — {} — sitediff",
                 if d.is_dirty() { "● " } else { "" },
-                d.project.name,
+                d.project().name,
                 d.file_name()
             ),
             None => "sitediff".into(),
         }
+    }
+
+    /// The status bar's notice, if one is recent.
+    pub fn notice(&self) -> Option<&str> {
+        self.status.as_ref().map(|(m, _)| m.as_str())
     }
 
     fn notify(&mut self, text: impl Into<String>) {
@@ -169,6 +219,223 @@ impl SiteDiffApp {
             .map(|c| c.input(|i| i.time))
             .unwrap_or(0.0);
         self.status = Some((text.into(), now));
+    }
+
+    /// The author of footprints drawn now: the analyst's name, else the system user name.
+    pub fn author(&self) -> String {
+        if !self.prefs.analyst.trim().is_empty() {
+            return self.prefs.analyst.trim().to_string();
+        }
+        std::env::var("USER")
+            .or_else(|_| std::env::var("USERNAME"))
+            .unwrap_or_else(|_| "unknown".into())
+    }
+
+    /// What a footprint drawn now would be, or why none can be drawn.
+    fn new_footprint<'a>(
+        &self,
+        author: &'a str,
+        now: Timestamp,
+    ) -> Result<NewFootprint<'a>, String> {
+        let doc = self.doc.as_ref().ok_or("Open a project first.")?;
+        let site = self
+            .pair
+            .site
+            .and_then(|id| doc.project().site(id))
+            .ok_or("Choose a site first.")?;
+        let (Some(b), Some(a)) = (self.pair.before, self.pair.after) else {
+            return Err("Choose a before and an after image first.".into());
+        };
+        if a == b || site.images.len() < 2 {
+            return Err(
+                "Compare two different dates to outline a change (the site needs two images)."
+                    .into(),
+            );
+        }
+        let id = doc
+            .next_footprint_ids(1)
+            .map_err(|e| e.to_string())?
+            .first()
+            .copied()
+            .ok_or("No footprint id is free.")?;
+        Ok(NewFootprint {
+            pair: (Some(b), Some(a)),
+            kind: self.draw_kind,
+            author,
+            now,
+            id,
+        })
+    }
+
+    /// Whether a command can run now; `Err` says why not (tooltips, menus, context menu).
+    pub fn command_status(&self, cmd: Command) -> Result<(), String> {
+        use crate::editing::ops;
+        let Some(doc) = &self.doc else {
+            return match cmd {
+                Command::NewProject | Command::Open | Command::Quit | Command::Help => Ok(()),
+                _ => Err("Open a project first.".into()),
+            };
+        };
+        let site = self.pair.site.and_then(|id| doc.project().site(id));
+        let ids = self.selection.to_vec();
+        let now = Timestamp::now();
+        // Checking an operation on a huge selection every frame would cost too much; it is
+        // checked again when it runs.
+        let check = ids.len() <= 200;
+        match (cmd, site) {
+            (Command::Undo, _) => doc
+                .history()
+                .can_undo()
+                .then_some(())
+                .ok_or_else(|| "Nothing to undo.".into()),
+            (Command::Redo, _) => doc
+                .history()
+                .can_redo()
+                .then_some(())
+                .ok_or_else(|| "Nothing to redo.".into()),
+            (Command::ToolBuilding | Command::ToolPolygon, _) => {
+                let author = self.author();
+                self.new_footprint(&author, now).map(|_| ())
+            }
+            (
+                Command::LabelDemolished
+                | Command::LabelNew
+                | Command::LabelRenovated
+                | Command::Square
+                | Command::CopyOutlineToAfter
+                | Command::RemoveAfterOutline
+                | Command::Delete
+                | Command::ZoomToSelection
+                | Command::NudgeLeft
+                | Command::NudgeRight
+                | Command::NudgeUp
+                | Command::NudgeDown
+                | Command::NudgeLeftFar
+                | Command::NudgeRightFar
+                | Command::NudgeUpFar
+                | Command::NudgeDownFar,
+                None,
+            ) => Err("Choose a site first.".into()),
+            (cmd, Some(site)) if ids.is_empty() && is_footprint_command(cmd) => {
+                let _ = site;
+                Err("Select a footprint first.".into())
+            }
+            (Command::LabelDemolished, Some(site)) if check => {
+                ops::set_kind(site, &ids, ChangeKind::Demolished, now).map(|_| ())
+            }
+            (Command::LabelNew, Some(site)) if check => {
+                ops::set_kind(site, &ids, ChangeKind::New, now).map(|_| ())
+            }
+            (Command::LabelRenovated, Some(site)) if check => {
+                ops::set_kind(site, &ids, ChangeKind::Renovated, now).map(|_| ())
+            }
+            (Command::Square, Some(site)) if check => ops::square(site, &ids, now).map(|_| ()),
+            (Command::CopyOutlineToAfter, Some(site)) if check => {
+                ops::copy_outline_to_after(site, &ids, now).map(|_| ())
+            }
+            (Command::RemoveAfterOutline, Some(site)) if check => {
+                ops::remove_after_outline(site, &ids, now).map(|_| ())
+            }
+            (Command::AddImages | Command::RenameSite, None) => Err("Choose a site first.".into()),
+            _ => Ok(()),
+        }
+    }
+
+    /// Keeps warnings, tags and list rows of the current site up to date.
+    fn refresh_site_cache(&mut self) {
+        let Some(doc) = &self.doc else {
+            return;
+        };
+        self.derived.sync(doc);
+        let Some(site) = self.pair.site.and_then(|id| doc.project().site(id)) else {
+            return;
+        };
+        let extent = canvas::site_extent(site, doc, &self.images);
+        let key = (doc.revision(), site.id, extent);
+        if self.cache.key != Some(key) {
+            let index = self.derived.indexes.get(site);
+            self.cache.warnings = site_warnings(site, index, extent.as_ref());
+            self.cache.tags = site_tags(site);
+            self.cache.key = Some(key);
+        }
+        let rows_key = (doc.revision(), site.id, self.list.clone());
+        if self.cache.rows_key.as_ref() != Some(&rows_key) {
+            self.cache.rows = rows(
+                site,
+                &self.list.filter,
+                self.list.sort,
+                self.list.descending,
+                &self.cache.warnings,
+            );
+            self.cache.rows_key = Some(rows_key);
+        }
+    }
+
+    /// The footprint list's rows as last computed (filtered and sorted).
+    pub fn list_rows(&self) -> &[FootprintId] {
+        &self.cache.rows
+    }
+
+    /// Warnings of the current site's footprints as last computed.
+    pub fn warnings(&self) -> &BTreeMap<FootprintId, Vec<Warning>> {
+        &self.cache.warnings
+    }
+
+    /// Offers the keys tools care about to the active tool; those it uses are consumed.
+    fn tool_keys(&mut self, ctx: &egui::Context, actions: &mut Vec<Action>) {
+        let keys: Vec<(ToolKey, egui::Key)> = ctx.input(|i| {
+            i.events
+                .iter()
+                .filter_map(|e| match e {
+                    egui::Event::Key {
+                        key,
+                        pressed: true,
+                        modifiers,
+                        ..
+                    } if modifiers.is_none() => match key {
+                        egui::Key::Escape => Some((ToolKey::Escape, *key)),
+                        egui::Key::Enter => Some((ToolKey::Enter, *key)),
+                        egui::Key::Backspace => Some((ToolKey::Backspace, *key)),
+                        egui::Key::Delete => Some((ToolKey::Delete, *key)),
+                        _ => None,
+                    },
+                    _ => None,
+                })
+                .collect()
+        });
+        for (tool_key, key) in keys {
+            let out = self.with_tool_context(|tool, tctx| tool.key(tool_key, tctx));
+            let Some(out) = out else { continue };
+            if out.consumed {
+                ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, key));
+            }
+            actions.extend(canvas::tool_actions(out));
+        }
+    }
+
+    /// Runs `f` on the tool with a context for the date under the pointer (the before date
+    /// when the pointer is elsewhere).
+    fn with_tool_context<R>(
+        &mut self,
+        f: impl FnOnce(&mut Tool, &ToolContext<'_>) -> R,
+    ) -> Option<R> {
+        let author = self.author();
+        let now = Timestamp::now();
+        let new = self.new_footprint(&author, now);
+        let doc = self.doc.as_ref()?;
+        let site = self.pair.site.and_then(|id| doc.project().site(id))?;
+        self.derived.sync(doc);
+        let index = self.derived.indexes.get(site);
+        let ctx = ToolContext {
+            site,
+            index,
+            side: self.hover.as_ref().map_or(Side::Before, |h| h.side),
+            tolerance: canvas::HIT_RADIUS / self.compare.view.zoom,
+            selection: &self.selection,
+            now,
+            new: &new,
+        };
+        Some(f(&mut self.tool, &ctx))
     }
 
     /// The whole window for one frame. `eframe::App::ui` calls this; tests call it through
@@ -184,67 +451,137 @@ impl SiteDiffApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
             self.dialogs.confirm = Some(Pending::Quit);
         }
+        // Esc closes the shortcut sheet before anything else sees it.
+        if self.dialogs.help_open
+            && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
+        {
+            self.dialogs.help_open = false;
+        }
         let typing = ctx.egui_wants_keyboard_input() || self.dialogs.any_modal_open();
         if !typing {
-            actions.extend(shortcuts::read(&ctx, self.compare.mode));
+            self.tool_keys(&ctx, &mut actions);
+            actions.extend(commands::read_keys(&ctx).into_iter().map(Command::action));
         }
         let space_pan = !typing && ctx.input(|i| i.key_down(egui::Key::Space));
+        self.refresh_site_cache();
+        let statuses: HashMap<Command, Result<(), String>> = commands::TABLE
+            .iter()
+            .map(|s| (s.command, self.command_status(s.command)))
+            .collect();
+        let status_of = |c: Command| statuses.get(&c).cloned().unwrap_or(Ok(()));
+        let now = Timestamp::now();
 
         egui::Panel::top("menu").show(ui, |ui| {
-            actions.extend(self.menu_ui(ui));
+            actions.extend(self.menu_ui(ui, &status_of));
         });
         egui::Panel::top("toolbar").show(ui, |ui| {
-            actions.extend(panels::toolbar_ui(ui, &mut self.compare));
+            let input = panels::toolbar::ToolbarInput {
+                tool: self.tool.kind(),
+                draw_kind: self.draw_kind,
+                can_draw: status_of(Command::ToolBuilding),
+            };
+            actions.extend(panels::toolbar::toolbar_ui(ui, &mut self.compare, &input));
         });
         let message = self
             .status
             .as_ref()
-            .and_then(|(m, t)| (ctx.input(|i| i.time) - t < 6.0).then_some(m.as_str()));
+            .and_then(|(m, t)| (ctx.input(|i| i.time) - t < 8.0).then_some(m.as_str()));
         egui::Panel::bottom("status").show(ui, |ui| {
-            panels::status_bar_ui(
+            panels::status::status_bar_ui(
                 ui,
-                self.hover.as_ref(),
-                &self.compare,
-                &self.selection,
-                self.doc.as_ref(),
-                &self.images,
-                message,
+                panels::status::StatusInput {
+                    hover: self.hover.as_ref(),
+                    state: &self.compare,
+                    pair: &self.pair,
+                    doc: self.doc.as_ref(),
+                    images: &self.images,
+                    message,
+                    tool_status: self.tool.status(),
+                },
             );
         });
         if let Some(doc) = &self.doc {
+            let follow = std::mem::take(&mut self.follow_timeline);
             egui::Panel::left("sites")
                 .resizable(true)
-                .default_size(290.0)
+                .default_size(280.0)
                 .show(ui, |ui| {
-                    actions.extend(panels::sites_panel_ui(
+                    actions.extend(panels::sites::sites_panel_ui(
                         ui,
                         doc,
-                        &self.selection,
+                        &self.pair,
                         &self.images,
+                        follow,
                     ));
                     ui.separator();
-                    panels::adjustments_ui(ui, doc, &self.selection, &mut self.adjustments);
+                    panels::adjustments::adjustments_ui(ui, doc, &self.pair, &mut self.adjustments);
                 });
+            if let Some(site) = self.pair.site.and_then(|id| doc.project().site(id)) {
+                egui::Panel::right("footprints")
+                    .resizable(true)
+                    .default_size(330.0)
+                    .show(ui, |ui| {
+                        ui.heading("Inspector");
+                        let input = panels::inspector::InspectorInput {
+                            site,
+                            selection: &self.selection,
+                            warnings: &self.cache.warnings,
+                            site_tags: &self.cache.tags,
+                            now,
+                            command_status: &status_of,
+                        };
+                        actions.extend(panels::inspector::inspector_ui(
+                            ui,
+                            &mut self.inspector,
+                            &input,
+                        ));
+                        ui.separator();
+                        ui.heading("Footprints");
+                        let input = panels::footprint_list::ListInput {
+                            site,
+                            selection: &self.selection,
+                            warnings: &self.cache.warnings,
+                            rows: &self.cache.rows,
+                            site_tags: &self.cache.tags,
+                        };
+                        actions.extend(panels::footprint_list::footprint_list_ui(
+                            ui,
+                            &mut self.list,
+                            &input,
+                        ));
+                    });
+            }
         }
+        let author = self.author();
+        let new = self.new_footprint(&author, now);
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| match &self.doc {
                 Some(doc) => {
-                    let out = compare_ui(
+                    let out = canvas::canvas_ui(
                         ui,
-                        &mut self.compare,
-                        CompareInput {
+                        canvas::CanvasInput {
                             doc,
+                            pair: &self.pair,
                             selection: &self.selection,
                             adjustments: &self.adjustments,
                             space_pan,
+                            new_footprint: &new,
+                            now,
+                            command_status: &status_of,
                         },
-                        &mut self.images,
-                        &mut self.panes,
+                        canvas::CanvasState {
+                            compare: &mut self.compare,
+                            tool: &mut self.tool,
+                            derived: &mut self.derived,
+                            images: &mut self.images,
+                            panes: &mut self.panes,
+                        },
                     );
                     self.hover = out.hover;
                     self.last_draw = out.drawn;
                     self.last_uploads = out.uploaded;
+                    self.last_footprints = out.footprints;
                     actions.extend(out.actions);
                 }
                 None => actions.extend(self.no_project_ui(ui)),
@@ -252,7 +589,7 @@ impl SiteDiffApp {
 
         // Timeline thumbnails of the images not compared, one at a time once nothing else loads.
         if let Some(doc) = &self.doc
-            && let Some(site) = self.selection.site.and_then(|id| doc.project.site(id))
+            && let Some(site) = self.pair.site.and_then(|id| doc.project().site(id))
         {
             for img in site.images_by_date() {
                 self.images.prefetch_thumbnail(&doc.image_file(&img.path));
@@ -278,6 +615,29 @@ impl SiteDiffApp {
     }
 }
 
+/// Commands that act on the selected footprints.
+fn is_footprint_command(cmd: Command) -> bool {
+    matches!(
+        cmd,
+        Command::LabelDemolished
+            | Command::LabelNew
+            | Command::LabelRenovated
+            | Command::Square
+            | Command::CopyOutlineToAfter
+            | Command::RemoveAfterOutline
+            | Command::Delete
+            | Command::ZoomToSelection
+            | Command::NudgeLeft
+            | Command::NudgeRight
+            | Command::NudgeUp
+            | Command::NudgeDown
+            | Command::NudgeLeftFar
+            | Command::NudgeRightFar
+            | Command::NudgeUpFar
+            | Command::NudgeDownFar
+    )
+}
+
 impl eframe::App for SiteDiffApp {
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         if let (Some(stats), Some(seconds)) = (&mut self.frame_stats, frame.info().cpu_usage) {
@@ -292,5 +652,12 @@ impl eframe::App for SiteDiffApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, prefs::STORAGE_KEY, &self.prefs);
+    }
+}
+
+impl SiteDiffApp {
+    /// The tool kind, for tests and the status bar.
+    pub fn tool_kind(&self) -> ToolKind {
+        self.tool.kind()
     }
 }

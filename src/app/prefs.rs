@@ -13,6 +13,8 @@ pub struct Prefs {
     pub recent_projects: Vec<PathBuf>,
     /// Name written as the author of new footprints and reviews.
     pub analyst: String,
+    /// The analyst was asked for their name once (and may have said "later").
+    pub analyst_asked: bool,
 }
 
 impl Prefs {

@@ -2,6 +2,7 @@
 //! the project.
 
 use super::view::ViewTransform;
+pub use crate::editing::Side;
 use crate::model::{ImageId, Project, Site, SiteId};
 
 /// How the two dates are shown.
@@ -45,31 +46,15 @@ impl CompareMode {
     }
 }
 
-/// Which of the two compared images.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Side {
-    Before,
-    After,
-}
-
-impl Side {
-    pub fn label(self) -> &'static str {
-        match self {
-            Side::Before => "before",
-            Side::After => "after",
-        }
-    }
-}
-
 /// The current site and the two images compared. Lives once, here; every panel reads it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Selection {
+pub struct Pair {
     pub site: Option<SiteId>,
     pub before: Option<ImageId>,
     pub after: Option<ImageId>,
 }
 
-impl Selection {
+impl Pair {
     /// Picks the first site with its oldest and newest images, the pair an analyst usually
     /// starts with.
     pub fn initial(project: &Project) -> Self {
@@ -83,7 +68,7 @@ impl Selection {
         let by_date = site.images_by_date();
         let before = by_date.first().map(|i| i.id);
         let after = by_date.last().map(|i| i.id).filter(|a| Some(*a) != before);
-        Selection {
+        Pair {
             site: Some(site.id),
             before,
             after: after.or(before),
@@ -122,12 +107,23 @@ impl Selection {
             return;
         }
         let current = self.image(side);
+        let other = self.image(side.other());
+        let last = timeline.len() as i64 - 1;
         let pos = timeline
             .iter()
             .position(|i| Some(i.id) == current)
             .unwrap_or(0) as i64;
-        let next = (pos + steps as i64).clamp(0, timeline.len() as i64 - 1) as usize;
-        let id = Some(timeline[next].id);
+        let mut next = (pos + steps as i64).clamp(0, last);
+        // Never land on the image the other side shows: step over it, or stay.
+        if Some(timeline[next as usize].id) == other && timeline.len() > 1 {
+            let beyond = next + steps.signum() as i64;
+            next = if steps != 0 && (0..=last).contains(&beyond) {
+                beyond
+            } else {
+                pos
+            };
+        }
+        let id = Some(timeline[next as usize].id);
         match side {
             Side::Before => self.before = id,
             Side::After => self.after = id,
@@ -194,6 +190,10 @@ pub struct CompareState {
     pub show_footprints: bool,
     /// Draw a crosshair at the same site point in the other pane.
     pub linked_cursor: bool,
+    /// Centre (and zoom) the view on this site area on the next frame.
+    pub focus: Option<crate::model::BoundingBox>,
+    /// A left drag that started as a tool gesture (not a Space pan) is under way.
+    pub tool_drag: bool,
 }
 
 impl Default for CompareState {
@@ -207,6 +207,8 @@ impl Default for CompareState {
             overlay_opacity: 0.5,
             show_footprints: true,
             linked_cursor: true,
+            focus: None,
+            tool_drag: false,
         }
     }
 }
@@ -233,7 +235,7 @@ mod tests {
 
     #[test]
     fn the_initial_pair_is_the_oldest_and_newest_image() {
-        let sel = Selection::initial(&site());
+        let sel = Pair::initial(&site());
         assert_eq!(
             (sel.before, sel.after),
             (Some(ImageId(2)), Some(ImageId(1)))
@@ -243,13 +245,29 @@ mod tests {
     #[test]
     fn stepping_moves_along_the_timeline_and_stops_at_its_ends() {
         let p = site();
-        let mut sel = Selection::initial(&p);
+        let mut sel = Pair::initial(&p);
         sel.step(&p, Side::After, -1);
         assert_eq!(sel.after, Some(ImageId(3)));
         sel.step(&p, Side::Before, -5);
         assert_eq!(sel.before, Some(ImageId(2)));
         sel.step(&p, Side::After, 9);
         assert_eq!(sel.after, Some(ImageId(1)));
+    }
+
+    #[test]
+    fn stepping_never_makes_before_and_after_the_same_image() {
+        // Timeline: I2 (Jan), I3 (Apr), I1 (Jul).
+        let p = site();
+        let mut sel = Pair::initial(&p);
+        sel.step(&p, Side::After, -1);
+        assert_eq!(sel.after, Some(ImageId(3)));
+        // Jan is the before image: stepping the after image onto it stays on April.
+        sel.step(&p, Side::After, -1);
+        assert_eq!(sel.after, Some(ImageId(3)));
+        // The before image steps over April to July.
+        sel.step(&p, Side::Before, 1);
+        assert_eq!(sel.before, Some(ImageId(1)));
+        assert_ne!(sel.before, sel.after);
     }
 
     #[test]

@@ -31,6 +31,9 @@ use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+/// Ids in a project made from scratch here are far from running out.
+const FRESH: &str = "a new project has every id free";
+
 /// The smallest image side [`generate_demo`] accepts; below it buildings are a few pixels.
 pub const MIN_SIZE: u32 = 64;
 /// The largest image side: the JPEG format stops at 65 535.
@@ -145,7 +148,7 @@ pub fn render_date_with_progress(
 /// pixel frame of an image of `options.size`.
 pub fn ground_truth(options: &DemoOptions) -> Project {
     let mut project = Project::new("Demo: Riverside plant");
-    let site_id = project.next_ids.new_site();
+    let site_id = project.next_ids.new_site().expect(FRESH);
     let mut site = Site::new(site_id, "Riverside plant");
     site.note = format!(
         "Synthetic factory compound drawn by `make_demo` (seed {}, {} px). Every change \
@@ -154,7 +157,7 @@ pub fn ground_truth(options: &DemoOptions) -> Project {
     );
     let mut image_ids = [ImageId(0); 3];
     for date in DemoDate::ALL {
-        let id = project.next_ids.new_image();
+        let id = project.next_ids.new_image().expect(FRESH);
         image_ids[date.index()] = id;
         let mut image = DatedImage::new(id, date.file_name(), date.capture_date());
         image.source = "sitediff synthetic generator".into();
@@ -175,7 +178,7 @@ pub fn ground_truth(options: &DemoOptions) -> Project {
     let stamp = Timestamp(chrono::DateTime::UNIX_EPOCH + chrono::TimeDelta::seconds(1_722_470_400));
     for change in &CHANGES {
         let mut footprint = Footprint::new(
-            project.next_ids.new_footprint(),
+            project.next_ids.new_footprint().expect(FRESH),
             change.kind,
             image_ids[change.before.index()],
             image_ids[change.after.index()],

@@ -70,7 +70,7 @@ impl fmt::Display for CaptureDate {
 
 /// Why a capture date string was not understood.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{0}` is not a date: expected YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS or `unknown`")]
+#[error("`{0}` is not a date: expected YYYY-MM-DD (or YYYYMMDD), YYYY-MM-DDTHH:MM:SS or `unknown`")]
 pub struct BadDate(pub String);
 
 impl FromStr for CaptureDate {
@@ -81,7 +81,14 @@ impl FromStr for CaptureDate {
         if t.eq_ignore_ascii_case("unknown") || t.is_empty() {
             return Ok(CaptureDate::Unknown);
         }
-        if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        // The forms file names use are accepted too (20180601, 2018_06_01), and slashes.
+        let compact = t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit());
+        for fmt in ["%Y-%m-%d", "%Y_%m_%d", "%Y/%m/%d"] {
+            if let Ok(d) = NaiveDate::parse_from_str(t, fmt) {
+                return Ok(CaptureDate::Day(d));
+            }
+        }
+        if compact && let Ok(d) = NaiveDate::parse_from_str(t, "%Y%m%d") {
             return Ok(CaptureDate::Day(d));
         }
         for fmt in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M"] {
@@ -194,5 +201,17 @@ mod tests {
         let s = t.to_string();
         let back: Timestamp = serde_json::from_str(&format!("\"{s}\"")).unwrap();
         assert_eq!(back, t);
+    }
+
+    #[test]
+    fn the_date_forms_file_names_use_are_accepted_when_typed() {
+        let want = "2018-06-01".parse::<CaptureDate>().unwrap();
+        for typed in ["20180601", "2018_06_01", "2018/06/01", " 2018-06-01 "] {
+            assert_eq!(typed.parse::<CaptureDate>(), Ok(want), "{typed}");
+        }
+        assert!("20181301".parse::<CaptureDate>().is_err(), "month 13");
+        assert!("2018061".parse::<CaptureDate>().is_err());
+        let err = "June".parse::<CaptureDate>().unwrap_err().to_string();
+        assert!(err.contains("YYYYMMDD"), "{err}");
     }
 }

@@ -3,10 +3,11 @@
 
 use super::footprint::Footprint;
 use super::ids::{FootprintId, ImageId, SiteId};
-use super::project::{DatedImage, Project};
+use super::project::{DatedImage, Project, Site};
+use std::collections::BTreeSet;
 
-/// One change to a project. One user gesture (a whole polygon, a whole relink) is one edit;
-/// several related changes travel together as a [`Edit::Batch`].
+/// One change to a project. One user gesture (a whole polygon, a whole drag, a relink) is one
+/// edit; several related changes travel together as a [`Edit::Batch`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum Edit {
     AddFootprint {
@@ -22,10 +23,33 @@ pub enum Edit {
         site: SiteId,
         footprint: Footprint,
     },
+    /// Adds a dated image to a site.
+    AddImage {
+        site: SiteId,
+        image: DatedImage,
+    },
+    /// Removes a dated image that no footprint refers to and that is not the reference image.
+    RemoveImage {
+        site: SiteId,
+        id: ImageId,
+    },
     /// Replaces a dated image's record (same id): path, date, source or transform.
     ReplaceImage {
         site: SiteId,
         image: DatedImage,
+    },
+    /// Which image's pixel frame is the site frame.
+    SetReferenceImage {
+        site: SiteId,
+        image: Option<ImageId>,
+    },
+    /// Adds a whole site (with whatever images and footprints it holds).
+    AddSite(Site),
+    /// Removes a whole site.
+    RemoveSite(SiteId),
+    RenameSite {
+        site: SiteId,
+        name: String,
     },
     RenameProject(String),
     /// Several edits applied in order and undone in reverse, as one step.
@@ -43,6 +67,62 @@ pub enum EditError {
     NoSuchImage(ImageId),
     #[error("footprint {0} already exists")]
     DuplicateFootprint(FootprintId),
+    #[error("image {0} already exists")]
+    DuplicateImage(ImageId),
+    #[error("site {0} already exists")]
+    DuplicateSite(SiteId),
+    #[error("image {image} is used by footprint(s) {}", list(.footprints))]
+    ImageInUse {
+        image: ImageId,
+        footprints: Vec<FootprintId>,
+    },
+    #[error("image {0} is the site's reference image; choose another reference first")]
+    ImageIsReference(ImageId),
+}
+
+fn list(ids: &[FootprintId]) -> String {
+    let shown: Vec<String> = ids.iter().take(12).map(|i| i.to_string()).collect();
+    if ids.len() > shown.len() {
+        format!("{} and {} more", shown.join(", "), ids.len() - shown.len())
+    } else {
+        shown.join(", ")
+    }
+}
+
+/// What an edit changed, so that derived data (spatial index, triangulations, counts) can be
+/// patched instead of rebuilt, and so that undo can say what it restored.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Touched {
+    /// Sites added, removed or whose name or reference changed: rebuild what is derived from
+    /// them.
+    pub sites: BTreeSet<SiteId>,
+    /// Footprints added, removed or changed.
+    pub footprints: BTreeSet<(SiteId, FootprintId)>,
+    /// Images added, removed or changed.
+    pub images: BTreeSet<(SiteId, ImageId)>,
+    /// The project's own fields (its name).
+    pub project: bool,
+}
+
+impl Touched {
+    pub fn is_empty(&self) -> bool {
+        self.sites.is_empty()
+            && self.footprints.is_empty()
+            && self.images.is_empty()
+            && !self.project
+    }
+
+    pub fn merge(&mut self, other: Touched) {
+        self.sites.extend(other.sites);
+        self.footprints.extend(other.footprints);
+        self.images.extend(other.images);
+        self.project |= other.project;
+    }
+
+    /// The footprints touched, without their sites.
+    pub fn footprint_ids(&self) -> impl Iterator<Item = FootprintId> + '_ {
+        self.footprints.iter().map(|(_, f)| *f)
+    }
 }
 
 impl Edit {
@@ -82,6 +162,42 @@ impl Edit {
                     footprint: old,
                 })
             }
+            Edit::AddImage { site, image } => {
+                let id = image.id;
+                if project.all_images().any(|(_, i)| i.id == id) {
+                    return Err(EditError::DuplicateImage(id));
+                }
+                let s = project.site_mut(site).ok_or(EditError::NoSuchSite(site))?;
+                let pos = s.images.partition_point(|i| i.id < id);
+                s.images.insert(pos, image);
+                project.next_ids.image = project.next_ids.image.max(id.0.saturating_add(1));
+                Ok(Edit::RemoveImage { site, id })
+            }
+            Edit::RemoveImage { site, id } => {
+                let s = project.site_mut(site).ok_or(EditError::NoSuchSite(site))?;
+                let pos = s
+                    .images
+                    .iter()
+                    .position(|i| i.id == id)
+                    .ok_or(EditError::NoSuchImage(id))?;
+                let users: Vec<FootprintId> = s
+                    .footprints
+                    .iter()
+                    .filter(|f| f.before == id || f.after == id)
+                    .map(|f| f.id)
+                    .collect();
+                if !users.is_empty() {
+                    return Err(EditError::ImageInUse {
+                        image: id,
+                        footprints: users,
+                    });
+                }
+                if s.reference_image == Some(id) {
+                    return Err(EditError::ImageIsReference(id));
+                }
+                let image = s.images.remove(pos);
+                Ok(Edit::AddImage { site, image })
+            }
             Edit::ReplaceImage { site, image } => {
                 let s = project.site_mut(site).ok_or(EditError::NoSuchSite(site))?;
                 let slot = s
@@ -89,6 +205,60 @@ impl Edit {
                     .ok_or(EditError::NoSuchImage(image.id))?;
                 let old = std::mem::replace(slot, image);
                 Ok(Edit::ReplaceImage { site, image: old })
+            }
+            Edit::SetReferenceImage { site, image } => {
+                let s = project.site_mut(site).ok_or(EditError::NoSuchSite(site))?;
+                if let Some(id) = image
+                    && s.image(id).is_none()
+                {
+                    return Err(EditError::NoSuchImage(id));
+                }
+                let old = std::mem::replace(&mut s.reference_image, image);
+                Ok(Edit::SetReferenceImage { site, image: old })
+            }
+            Edit::AddSite(site) => {
+                let id = site.id;
+                if project.site(id).is_some() {
+                    return Err(EditError::DuplicateSite(id));
+                }
+                if let Some(img) = site
+                    .images
+                    .iter()
+                    .find(|i| project.all_images().any(|(_, j)| j.id == i.id))
+                {
+                    return Err(EditError::DuplicateImage(img.id));
+                }
+                if let Some(f) = site
+                    .footprints
+                    .iter()
+                    .find(|f| project.all_footprints().any(|(_, g)| g.id == f.id))
+                {
+                    return Err(EditError::DuplicateFootprint(f.id));
+                }
+                let ids = &mut project.next_ids;
+                ids.site = ids.site.max(id.0.saturating_add(1));
+                for i in &site.images {
+                    ids.image = ids.image.max(i.id.0.saturating_add(1));
+                }
+                for f in &site.footprints {
+                    ids.footprint = ids.footprint.max(f.id.0.saturating_add(1));
+                }
+                let pos = project.sites.partition_point(|s| s.id < id);
+                project.sites.insert(pos, site);
+                Ok(Edit::RemoveSite(id))
+            }
+            Edit::RemoveSite(id) => {
+                let pos = project
+                    .sites
+                    .iter()
+                    .position(|s| s.id == id)
+                    .ok_or(EditError::NoSuchSite(id))?;
+                Ok(Edit::AddSite(project.sites.remove(pos)))
+            }
+            Edit::RenameSite { site, name } => {
+                let s = project.site_mut(site).ok_or(EditError::NoSuchSite(site))?;
+                let old = std::mem::replace(&mut s.name, name);
+                Ok(Edit::RenameSite { site, name: old })
             }
             Edit::RenameProject(name) => {
                 let old = std::mem::replace(&mut project.name, name);
@@ -114,7 +284,43 @@ impl Edit {
         }
     }
 
-    /// A short description for the Edit menu ("Undo add footprint F7").
+    /// What applying this edit changes (the same for the edit and its inverse).
+    pub fn touched(&self) -> Touched {
+        let mut t = Touched::default();
+        self.collect_touched(&mut t);
+        t
+    }
+
+    fn collect_touched(&self, t: &mut Touched) {
+        match self {
+            Edit::AddFootprint { site, footprint } | Edit::ReplaceFootprint { site, footprint } => {
+                t.footprints.insert((*site, footprint.id));
+            }
+            Edit::RemoveFootprint { site, id } => {
+                t.footprints.insert((*site, *id));
+            }
+            Edit::AddImage { site, image } | Edit::ReplaceImage { site, image } => {
+                t.images.insert((*site, image.id));
+            }
+            Edit::RemoveImage { site, id } => {
+                t.images.insert((*site, *id));
+            }
+            Edit::SetReferenceImage { site, .. } | Edit::RenameSite { site, .. } => {
+                t.sites.insert(*site);
+            }
+            Edit::AddSite(site) => {
+                t.sites.insert(site.id);
+            }
+            Edit::RemoveSite(id) => {
+                t.sites.insert(*id);
+            }
+            Edit::RenameProject(_) => t.project = true,
+            Edit::Batch(v) => v.iter().for_each(|e| e.collect_touched(t)),
+        }
+    }
+
+    /// A short description for the Edit menu ("Undo add footprint F7"), used when the caller
+    /// gives no better one.
     pub fn describe(&self) -> String {
         match self {
             Edit::AddFootprint { footprint, .. } => format!("add footprint {}", footprint.id),
@@ -122,7 +328,13 @@ impl Edit {
             Edit::ReplaceFootprint { footprint, .. } => {
                 format!("change footprint {}", footprint.id)
             }
+            Edit::AddImage { image, .. } => format!("add image {}", image.file_name()),
+            Edit::RemoveImage { id, .. } => format!("remove image {id}"),
             Edit::ReplaceImage { image, .. } => format!("change image {}", image.id),
+            Edit::SetReferenceImage { .. } => "change the reference image".to_string(),
+            Edit::AddSite(site) => format!("add site {}", site.name),
+            Edit::RemoveSite(id) => format!("remove site {id}"),
+            Edit::RenameSite { name, .. } => format!("rename site to {name}"),
             Edit::RenameProject(_) => "rename project".to_string(),
             Edit::Batch(v) => match v.first() {
                 Some(first) if v.len() == 1 => first.describe(),
@@ -130,70 +342,215 @@ impl Edit {
             },
         }
     }
+
+    /// Calls `f` on every image path this edit carries. Used when a project moves to another
+    /// folder (Save As): the paths in the undo history must move with it, or undoing an older
+    /// image change would point the image at the old folder's relative path.
+    pub fn map_image_paths(&mut self, f: &mut dyn FnMut(&mut String)) {
+        match self {
+            Edit::AddImage { image, .. } | Edit::ReplaceImage { image, .. } => f(&mut image.path),
+            Edit::AddSite(site) => site.images.iter_mut().for_each(|i| f(&mut i.path)),
+            Edit::Batch(v) => v.iter_mut().for_each(|e| e.map_image_paths(f)),
+            _ => {}
+        }
+    }
+
+    /// Rough heap bytes held, to keep the undo history's memory bounded.
+    pub fn approx_bytes(&self) -> usize {
+        let fp_bytes = |f: &Footprint| {
+            std::mem::size_of::<Footprint>()
+                + f.outline.len() * 16
+                + f.after_outline.as_ref().map_or(0, |p| p.len() * 16)
+                + f.tags.iter().map(|t| t.len() + 24).sum::<usize>()
+                + f.note.len()
+                + f.author.len()
+                + f.review.comment.len()
+                + f.review.reviewer.len()
+        };
+        let image =
+            |i: &DatedImage| std::mem::size_of::<DatedImage>() + i.path.len() + i.source.len();
+        std::mem::size_of::<Edit>()
+            + match self {
+                Edit::AddFootprint { footprint, .. } | Edit::ReplaceFootprint { footprint, .. } => {
+                    fp_bytes(footprint)
+                }
+                Edit::AddImage { image: i, .. } | Edit::ReplaceImage { image: i, .. } => image(i),
+                Edit::AddSite(s) => {
+                    s.name.len()
+                        + s.note.len()
+                        + s.images.iter().map(image).sum::<usize>()
+                        + s.footprints.iter().map(fp_bytes).sum::<usize>()
+                }
+                Edit::RenameSite { name, .. } | Edit::RenameProject(name) => name.len(),
+                Edit::Batch(v) => v.iter().map(Edit::approx_bytes).sum(),
+                _ => 0,
+            }
+    }
+}
+
+/// One undoable step: the edit that reverts it, and what the user saw around it.
+#[derive(Clone, Debug)]
+struct Step {
+    edit: Edit,
+    /// The history state this step leads back to.
+    state: u64,
+    /// The Edit menu's words for the step ("draw footprint F7").
+    label: String,
+    /// The footprint selection to show once the step is undone (or redone).
+    selection: Vec<FootprintId>,
+    bytes: usize,
+}
+
+/// What undo or redo did, for the window to show.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Replayed {
+    pub label: String,
+    pub touched: Touched,
+    /// The footprint selection as it was on the other side of the step.
+    pub selection: Vec<FootprintId>,
 }
 
 /// Undo and redo stacks, plus which state was last saved, for the unsaved-changes mark.
-#[derive(Debug, Default)]
+///
+/// Steps hold inverse edits (a few footprints each), never copies of the project, so memory
+/// grows with what was changed, not with the project's size. Past [`History::max_bytes`] the
+/// oldest steps are forgotten.
+#[derive(Debug)]
 pub struct History {
-    /// Inverse edits with the state they restore.
-    undo: Vec<(Edit, u64)>,
-    redo: Vec<(Edit, u64)>,
+    undo: Vec<Step>,
+    redo: Vec<Step>,
     current: u64,
     saved: u64,
     next_state: u64,
+    bytes: usize,
+    /// Upper bound on the memory the stacks hold.
+    pub max_bytes: usize,
 }
+
+impl Default for History {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The default memory bound of the undo history.
+pub const HISTORY_MAX_BYTES: usize = 256 << 20;
 
 impl History {
     pub fn new() -> Self {
         Self {
+            undo: Vec::new(),
+            redo: Vec::new(),
+            current: 0,
+            saved: 0,
             next_state: 1,
-            ..Self::default()
+            bytes: 0,
+            max_bytes: HISTORY_MAX_BYTES,
         }
     }
 
-    /// Applies a new edit; it becomes one undo step and clears the redo stack.
-    pub fn apply(&mut self, project: &mut Project, edit: Edit) -> Result<(), EditError> {
+    /// Applies a new edit as one undo step named by `label`, remembering `selection` (the
+    /// footprints selected before it) for undo. Clears the redo stack.
+    pub fn apply_step(
+        &mut self,
+        project: &mut Project,
+        edit: Edit,
+        label: impl Into<String>,
+        selection: Vec<FootprintId>,
+    ) -> Result<Touched, EditError> {
+        let touched = edit.touched();
         let inverse = edit.apply(project)?;
-        self.undo.push((inverse, self.current));
-        self.redo.clear();
+        let bytes = inverse.approx_bytes();
+        self.undo.push(Step {
+            edit: inverse,
+            state: self.current,
+            label: label.into(),
+            selection,
+            bytes,
+        });
+        self.bytes += bytes;
+        for s in self.redo.drain(..) {
+            self.bytes -= s.bytes;
+        }
         self.current = self.fresh_state();
-        Ok(())
+        self.trim();
+        Ok(touched)
+    }
+
+    /// Applies a new edit as one undo step, described by the edit itself.
+    pub fn apply(&mut self, project: &mut Project, edit: Edit) -> Result<(), EditError> {
+        let label = edit.describe();
+        self.apply_step(project, edit, label, Vec::new())
+            .map(|_| ())
+    }
+
+    /// Undoes the last step; `None` when there is nothing to undo. `selection` is the
+    /// footprint selection now, restored if the step is redone.
+    pub fn undo_step(
+        &mut self,
+        project: &mut Project,
+        selection: Vec<FootprintId>,
+    ) -> Result<Option<Replayed>, EditError> {
+        self.replay(true, project, selection)
+    }
+
+    /// Redoes the last undone step; `None` when there is nothing to redo.
+    pub fn redo_step(
+        &mut self,
+        project: &mut Project,
+        selection: Vec<FootprintId>,
+    ) -> Result<Option<Replayed>, EditError> {
+        self.replay(false, project, selection)
+    }
+
+    fn replay(
+        &mut self,
+        undo: bool,
+        project: &mut Project,
+        selection: Vec<FootprintId>,
+    ) -> Result<Option<Replayed>, EditError> {
+        let (from, to) = if undo {
+            (&mut self.undo, &mut self.redo)
+        } else {
+            (&mut self.redo, &mut self.undo)
+        };
+        let Some(step) = from.pop() else {
+            return Ok(None);
+        };
+        let touched = step.edit.touched();
+        match step.edit.clone().apply(project) {
+            Ok(back) => {
+                let bytes = back.approx_bytes();
+                self.bytes = self.bytes - step.bytes + bytes;
+                to.push(Step {
+                    edit: back,
+                    state: self.current,
+                    label: step.label.clone(),
+                    selection,
+                    bytes,
+                });
+                self.current = step.state;
+                Ok(Some(Replayed {
+                    label: step.label,
+                    touched,
+                    selection: step.selection,
+                }))
+            }
+            Err(e) => {
+                from.push(step);
+                Err(e)
+            }
+        }
     }
 
     /// Undoes the last step; false when there is nothing to undo.
     pub fn undo(&mut self, project: &mut Project) -> Result<bool, EditError> {
-        let Some((edit, state)) = self.undo.pop() else {
-            return Ok(false);
-        };
-        match edit.clone().apply(project) {
-            Ok(redo) => {
-                self.redo.push((redo, self.current));
-                self.current = state;
-                Ok(true)
-            }
-            Err(e) => {
-                self.undo.push((edit, state));
-                Err(e)
-            }
-        }
+        self.undo_step(project, Vec::new()).map(|r| r.is_some())
     }
 
     /// Redoes the last undone step; false when there is nothing to redo.
     pub fn redo(&mut self, project: &mut Project) -> Result<bool, EditError> {
-        let Some((edit, state)) = self.redo.pop() else {
-            return Ok(false);
-        };
-        match edit.clone().apply(project) {
-            Ok(undo) => {
-                self.undo.push((undo, self.current));
-                self.current = state;
-                Ok(true)
-            }
-            Err(e) => {
-                self.redo.push((edit, state));
-                Err(e)
-            }
-        }
+        self.redo_step(project, Vec::new()).map(|r| r.is_some())
     }
 
     pub fn can_undo(&self) -> bool {
@@ -206,11 +563,21 @@ impl History {
 
     /// What the next undo would revert, for menus and tooltips.
     pub fn undo_description(&self) -> Option<String> {
-        self.undo.last().map(|(e, _)| e.describe())
+        self.undo.last().map(|s| s.label.clone())
     }
 
     pub fn redo_description(&self) -> Option<String> {
-        self.redo.last().map(|(e, _)| e.describe())
+        self.redo.last().map(|s| s.label.clone())
+    }
+
+    /// Steps that can be undone now.
+    pub fn undo_len(&self) -> usize {
+        self.undo.len()
+    }
+
+    /// Memory held by both stacks, roughly, in bytes.
+    pub fn bytes(&self) -> usize {
+        self.bytes
     }
 
     /// Records that the project as it is now has been saved.
@@ -228,136 +595,31 @@ impl History {
         self.current != self.saved
     }
 
+    /// Calls `f` on every image path held in the history (see [`Edit::map_image_paths`]).
+    pub fn map_image_paths(&mut self, f: &mut dyn FnMut(&mut String)) {
+        for s in self.undo.iter_mut().chain(self.redo.iter_mut()) {
+            s.edit.map_image_paths(f);
+        }
+    }
+
     fn fresh_state(&mut self) -> u64 {
         let s = self.next_state.max(1);
         self.next_state = s + 1;
         s
     }
+
+    /// Forgets the oldest steps while the stacks hold more than `max_bytes` (always keeping
+    /// the newest step, so the last gesture can be undone).
+    fn trim(&mut self) {
+        let mut drop = 0;
+        while self.bytes > self.max_bytes && drop + 1 < self.undo.len() {
+            self.bytes -= self.undo[drop].bytes;
+            drop += 1;
+        }
+        self.undo.drain(..drop);
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{
-        CaptureDate, ChangeKind, DatedImage, Point, Polygon, Project, Site, Timestamp,
-    };
-
-    fn project() -> Project {
-        let mut p = Project::new("t");
-        let sid = p.next_ids.new_site();
-        let mut s = Site::new(sid, "plant");
-        let a = p.next_ids.new_image();
-        let b = p.next_ids.new_image();
-        s.images
-            .push(DatedImage::new(a, "a.png", CaptureDate::Unknown));
-        s.images
-            .push(DatedImage::new(b, "b.png", CaptureDate::Unknown));
-        s.reference_image = Some(a);
-        p.sites.push(s);
-        p
-    }
-
-    fn footprint(p: &mut Project) -> Footprint {
-        let id = p.next_ids.new_footprint();
-        Footprint::new(
-            id,
-            ChangeKind::New,
-            ImageId(1),
-            ImageId(2),
-            Polygon::rectangle(Point::new(0.0, 0.0), Point::new(10.0, 5.0)),
-            "ana",
-            Timestamp::from_unix(0).unwrap(),
-        )
-    }
-
-    #[test]
-    fn undo_after_add_restores_the_project_and_redo_brings_it_back() {
-        let mut p = project();
-        let original = p.clone();
-        let f = footprint(&mut p);
-        let mut h = History::new();
-        h.apply(
-            &mut p,
-            Edit::AddFootprint {
-                site: SiteId(1),
-                footprint: f.clone(),
-            },
-        )
-        .unwrap();
-        assert!(h.is_dirty());
-        assert_eq!(p.sites[0].footprints, vec![f.clone()]);
-        assert!(h.undo(&mut p).unwrap());
-        assert_eq!(p.sites[0].footprints, original.sites[0].footprints);
-        assert!(!h.is_dirty(), "undoing back to the loaded state is clean");
-        assert!(h.redo(&mut p).unwrap());
-        assert_eq!(p.sites[0].footprints, vec![f]);
-        assert!(!h.redo(&mut p).unwrap());
-    }
-
-    #[test]
-    fn an_undone_add_does_not_free_its_id_for_reuse() {
-        let mut p = project();
-        let f = footprint(&mut p);
-        let id = f.id;
-        let mut h = History::new();
-        h.apply(
-            &mut p,
-            Edit::AddFootprint {
-                site: SiteId(1),
-                footprint: f,
-            },
-        )
-        .unwrap();
-        h.undo(&mut p).unwrap();
-        assert!(p.next_ids.new_footprint().0 > id.0);
-    }
-
-    #[test]
-    fn a_failing_batch_changes_nothing() {
-        let mut p = project();
-        let f = footprint(&mut p);
-        let before = p.clone();
-        let batch = Edit::Batch(vec![
-            Edit::AddFootprint {
-                site: SiteId(1),
-                footprint: f,
-            },
-            Edit::RemoveFootprint {
-                site: SiteId(1),
-                id: FootprintId(99),
-            },
-        ]);
-        assert_eq!(
-            batch.apply(&mut p),
-            Err(EditError::NoSuchFootprint(FootprintId(99)))
-        );
-        assert_eq!(p, before);
-    }
-
-    #[test]
-    fn saving_then_editing_then_undoing_returns_to_clean() {
-        let mut p = project();
-        let mut h = History::new();
-        let mut img = p.sites[0].images[0].clone();
-        img.path = "moved/a.png".into();
-        h.apply(
-            &mut p,
-            Edit::ReplaceImage {
-                site: SiteId(1),
-                image: img,
-            },
-        )
-        .unwrap();
-        h.mark_saved();
-        assert!(!h.is_dirty());
-        h.apply(&mut p, Edit::RenameProject("x".into())).unwrap();
-        assert!(h.is_dirty());
-        h.undo(&mut p).unwrap();
-        assert!(!h.is_dirty());
-        assert_eq!(p.sites[0].images[0].path, "moved/a.png");
-        // Undoing past the save point is a change again.
-        h.undo(&mut p).unwrap();
-        assert!(h.is_dirty());
-        assert_eq!(p.sites[0].images[0].path, "a.png");
-    }
-}
+#[path = "edit_tests.rs"]
+mod tests;

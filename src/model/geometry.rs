@@ -253,9 +253,9 @@ impl Polygon {
             return out;
         }
         if let Some((i, j)) = self.first_self_intersection() {
+            // A bow-tie's lobes cancel in the signed area; it is self-intersecting, not flat.
             out.push(PolygonProblem::SelfIntersecting(i, j));
-        }
-        if self.area() <= 0.0 {
+        } else if self.area() <= 0.0 {
             out.push(PolygonProblem::ZeroArea);
         }
         out
@@ -303,6 +303,122 @@ impl Polygon {
     pub fn map(&self, f: impl Fn(Point) -> Point) -> Polygon {
         Polygon(self.0.iter().map(|p| f(*p)).collect())
     }
+}
+
+impl Polygon {
+    /// The same outline moved by `(dx, dy)`.
+    pub fn translated(&self, dx: f64, dy: f64) -> Polygon {
+        self.map(|p| Point::new(p.x + dx, p.y + dy))
+    }
+
+    /// True when the two outlines share interior area, not just an edge or a corner: a proper
+    /// crossing of edges, or a vertex, edge midpoint or centroid of one strictly inside the
+    /// other. Two buildings snapped wall to wall do not overlap.
+    pub fn interiors_overlap(&self, other: &Polygon) -> bool {
+        let (Some(a), Some(b)) = (self.bounding_box(), other.bounding_box()) else {
+            return false;
+        };
+        if !a.intersects(&b) || self.len() < 3 || other.len() < 3 {
+            return false;
+        }
+        let scale = a
+            .width()
+            .max(a.height())
+            .max(b.width())
+            .max(b.height())
+            .max(1.0);
+        let eps = scale * 1e-9;
+        for (p, q) in self.edges() {
+            for (r, s) in other.edges() {
+                if segments_cross_properly(p, q, r, s) {
+                    return true;
+                }
+            }
+        }
+        let strictly_inside = |poly: &Polygon, p: Point| {
+            poly.contains(p) && poly.distance_to_edges(p).is_some_and(|d| d > eps)
+        };
+        let probes = |poly: &Polygon| -> Vec<Point> {
+            let mut v: Vec<Point> = poly.0.clone();
+            v.extend(
+                poly.edges()
+                    .map(|(p, q)| Point::new((p.x + q.x) / 2.0, (p.y + q.y) / 2.0)),
+            );
+            v.extend(poly.centroid());
+            v
+        };
+        probes(self).into_iter().any(|p| strictly_inside(other, p))
+            || probes(other).into_iter().any(|p| strictly_inside(self, p))
+    }
+
+    /// True when every vertex lies within `bounds`.
+    pub fn is_within(&self, bounds: &BoundingBox) -> bool {
+        self.0.iter().all(|p| bounds.contains(*p))
+    }
+
+    /// The outline with vertex `i` removed, or `None` when that would leave fewer than 3.
+    pub fn without_vertex(&self, i: usize) -> Option<Polygon> {
+        if self.0.len() <= 3 || i >= self.0.len() {
+            return None;
+        }
+        let mut v = self.0.clone();
+        v.remove(i);
+        Some(Polygon(v))
+    }
+
+    /// The outline with `p` inserted after vertex `i` (on edge `i`).
+    pub fn with_vertex_after(&self, i: usize, p: Point) -> Polygon {
+        let mut v = self.0.clone();
+        let at = (i + 1).min(v.len());
+        v.insert(at, p);
+        Polygon(v)
+    }
+
+    /// The outline with vertex `i` moved to `p`.
+    pub fn with_vertex_at(&self, i: usize, p: Point) -> Polygon {
+        let mut v = self.0.clone();
+        if let Some(slot) = v.get_mut(i) {
+            *slot = p;
+        }
+        Polygon(v)
+    }
+
+    /// The outline without consecutive vertices closer than `tolerance` (the closing pair
+    /// included): what a double-click at the last vertex leaves behind.
+    pub fn without_near_duplicates(&self, tolerance: f64) -> Polygon {
+        let mut v: Vec<Point> = Vec::with_capacity(self.0.len());
+        for p in &self.0 {
+            if v.last().is_none_or(|q: &Point| q.distance(*p) > tolerance) {
+                v.push(*p);
+            }
+        }
+        while v.len() > 1 && v[0].distance(v[v.len() - 1]) <= tolerance {
+            v.pop();
+        }
+        Polygon(v)
+    }
+}
+
+/// The point of segment `a`-`b` nearest to `p`, and how far along it lies (0 at `a`, 1 at `b`).
+pub fn closest_point_on_segment(p: Point, a: Point, b: Point) -> (Point, f64) {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let len2 = dx * dx + dy * dy;
+    if len2 == 0.0 {
+        return (a, 0.0);
+    }
+    let t = (((p.x - a.x) * dx + (p.y - a.y) * dy) / len2).clamp(0.0, 1.0);
+    (Point::new(a.x + t * dx, a.y + t * dy), t)
+}
+
+/// True when the open segments cross at a single point inside both (not at an endpoint, not
+/// collinear).
+fn segments_cross_properly(a: Point, b: Point, c: Point, d: Point) -> bool {
+    let d1 = orient(c, d, a);
+    let d2 = orient(c, d, b);
+    let d3 = orient(a, b, c);
+    let d4 = orient(a, b, d);
+    ((d1 > 0.0 && d2 < 0.0) || (d1 < 0.0 && d2 > 0.0))
+        && ((d3 > 0.0 && d4 < 0.0) || (d3 < 0.0 && d4 > 0.0))
 }
 
 /// Distance from `p` to the segment `a`-`b`.
@@ -434,10 +550,11 @@ mod tests {
     #[test]
     fn a_bow_tie_is_self_intersecting() {
         let bow = poly(&[(0.0, 0.0), (10.0, 10.0), (10.0, 0.0), (0.0, 10.0)]);
-        assert!(matches!(
-            bow.problems()[0],
-            PolygonProblem::SelfIntersecting(_, _)
-        ));
+        let problems = bow.problems();
+        assert!(
+            matches!(problems[..], [PolygonProblem::SelfIntersecting(_, _)]),
+            "{problems:?}"
+        );
     }
 
     #[test]
@@ -471,5 +588,54 @@ mod tests {
             (0.0, 10.0),
         ]);
         assert!(p.first_self_intersection().is_some());
+    }
+
+    #[test]
+    fn buildings_sharing_a_wall_do_not_overlap_but_nested_or_crossing_ones_do() {
+        let a = Polygon::rectangle(Point::new(0.0, 0.0), Point::new(10.0, 10.0));
+        let wall = Polygon::rectangle(Point::new(10.0, 0.0), Point::new(20.0, 10.0));
+        let corner = Polygon::rectangle(Point::new(10.0, 10.0), Point::new(20.0, 20.0));
+        let crossing = Polygon::rectangle(Point::new(5.0, 5.0), Point::new(15.0, 15.0));
+        let inner = Polygon::rectangle(Point::new(2.0, 2.0), Point::new(4.0, 4.0));
+        let far = Polygon::rectangle(Point::new(50.0, 50.0), Point::new(60.0, 60.0));
+        assert!(!a.interiors_overlap(&wall));
+        assert!(!a.interiors_overlap(&corner));
+        assert!(a.interiors_overlap(&crossing));
+        assert!(a.interiors_overlap(&inner) && inner.interiors_overlap(&a));
+        assert!(
+            a.interiors_overlap(&a.clone()),
+            "an exact duplicate overlaps"
+        );
+        assert!(!a.interiors_overlap(&far));
+        // A plus sign made of two bars: edges cross, no vertex of either inside the other.
+        let h = Polygon::rectangle(Point::new(0.0, 4.0), Point::new(10.0, 6.0));
+        let v = Polygon::rectangle(Point::new(4.0, 0.0), Point::new(6.0, 10.0));
+        assert!(h.interiors_overlap(&v));
+    }
+
+    #[test]
+    fn vertices_are_removed_only_down_to_three() {
+        let r = Polygon::rectangle(Point::new(0.0, 0.0), Point::new(4.0, 4.0));
+        let t = r.without_vertex(1).unwrap();
+        assert_eq!(t.len(), 3);
+        assert!(t.without_vertex(0).is_none());
+        let five = r.with_vertex_after(0, Point::new(2.0, 0.0));
+        assert_eq!(five.0[1], Point::new(2.0, 0.0));
+        assert_eq!(five.area(), r.area());
+    }
+
+    #[test]
+    fn a_double_click_at_the_last_vertex_leaves_no_duplicate() {
+        let p = poly(&[
+            (0.0, 0.0),
+            (10.0, 0.0),
+            (10.0, 10.0),
+            (10.1, 10.0),
+            (0.05, 0.0),
+        ]);
+        assert_eq!(
+            p.without_near_duplicates(0.5),
+            poly(&[(0.0, 0.0), (10.0, 0.0), (10.0, 10.0)])
+        );
     }
 }

@@ -56,25 +56,71 @@ impl Default for NextIds {
     }
 }
 
+/// Every id of one kind has been handed out: the counter in the file reached the largest id.
+/// Only a hand-edited file gets here; wrapping around would reuse ids, so it is an error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "no {0} ids are left (the project's next {0} id is {1}, the largest there is); renumber the project"
+)]
+pub struct IdsExhausted(pub &'static str, pub u32);
+
+/// Hands out `*counter` and moves it on, refusing at the top of the range instead of wrapping.
+fn take(counter: &mut u32, what: &'static str) -> Result<u32, IdsExhausted> {
+    let id = (*counter).max(1);
+    if id == u32::MAX {
+        return Err(IdsExhausted(what, id));
+    }
+    *counter = id + 1;
+    Ok(id)
+}
+
 impl NextIds {
     /// Hands out a fresh site id.
-    pub fn new_site(&mut self) -> SiteId {
-        let id = SiteId(self.site);
-        self.site += 1;
-        id
+    pub fn new_site(&mut self) -> Result<SiteId, IdsExhausted> {
+        take(&mut self.site, "site").map(SiteId)
     }
 
     /// Hands out a fresh image id.
-    pub fn new_image(&mut self) -> ImageId {
-        let id = ImageId(self.image);
-        self.image += 1;
-        id
+    pub fn new_image(&mut self) -> Result<ImageId, IdsExhausted> {
+        take(&mut self.image, "image").map(ImageId)
     }
 
     /// Hands out a fresh footprint id.
-    pub fn new_footprint(&mut self) -> FootprintId {
-        let id = FootprintId(self.footprint);
-        self.footprint += 1;
-        id
+    pub fn new_footprint(&mut self) -> Result<FootprintId, IdsExhausted> {
+        take(&mut self.footprint, "footprint").map(FootprintId)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_handed_out_in_order_and_never_zero() {
+        let mut n = NextIds {
+            site: 0,
+            image: 5,
+            footprint: 1,
+        };
+        assert_eq!(n.new_site(), Ok(SiteId(1)));
+        assert_eq!(n.new_site(), Ok(SiteId(2)));
+        assert_eq!(n.new_image(), Ok(ImageId(5)));
+        assert_eq!(n.new_footprint(), Ok(FootprintId(1)));
+    }
+
+    #[test]
+    fn a_counter_at_the_top_of_the_range_is_an_error_not_a_wrap() {
+        let mut n = NextIds {
+            site: 1,
+            image: 1,
+            footprint: u32::MAX - 1,
+        };
+        assert_eq!(n.new_footprint(), Ok(FootprintId(u32::MAX - 1)));
+        let err = n.new_footprint().unwrap_err();
+        assert_eq!(err, IdsExhausted("footprint", u32::MAX));
+        assert!(err.to_string().contains("no footprint ids are left"));
+        // And it stays an error: nothing wrapped to 0 or 1.
+        assert!(n.new_footprint().is_err());
+        assert_eq!(n.footprint, u32::MAX);
     }
 }

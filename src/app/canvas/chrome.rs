@@ -1,31 +1,24 @@
 //! What surrounds and marks the images in a pane: the date headers, the swipe divider, the
 //! blink badge, the linked-cursor crosshair and the placeholder of an image that cannot be shown.
 
-use super::actions::{Action, PathPurpose};
-use super::compare::{CompareOutput, SideImage};
-use super::state::Side;
-use crate::model::{DatedImage, Site};
+use crate::app::actions::{Action, PathPurpose};
+use crate::app::state::Side;
+use crate::app::theme::WARNING_COLOR;
+pub use crate::app::theme::{AFTER_COLOR, BEFORE_COLOR, side_color};
+use crate::model::{DatedImage, SiteId};
 use egui::{Align2, Color32, FontId, Pos2, Rect, Stroke, StrokeKind, Ui, Vec2};
-
-pub const BEFORE_COLOR: Color32 = Color32::from_rgb(90, 160, 255);
-pub const AFTER_COLOR: Color32 = Color32::from_rgb(255, 150, 60);
-
-pub fn side_color(side: Side) -> Color32 {
-    match side {
-        Side::Before => BEFORE_COLOR,
-        Side::After => AFTER_COLOR,
-    }
-}
+use std::path::Path;
 
 /// A missing or unreadable image: its path, the reason, and ways to fix it.
 pub(super) fn placeholder_ui(
     ui: &mut Ui,
     area: Rect,
-    img: &SideImage<'_>,
+    path: &Path,
+    record: &DatedImage,
     err: &str,
-    site: &Site,
-    out: &mut CompareOutput,
-) {
+    site: SiteId,
+) -> Vec<Action> {
+    let mut actions = Vec::new();
     let painter = ui.painter_at(area);
     painter.rect_filled(area.shrink(2.0), 4.0, Color32::from_rgb(48, 28, 28));
     let inner = Rect::from_center_size(
@@ -39,9 +32,9 @@ pub(super) fn placeholder_ui(
                     .size(18.0)
                     .color(Color32::from_rgb(255, 140, 120)),
             );
-            ui.label(egui::RichText::new(img.path.display().to_string()).monospace());
+            ui.label(egui::RichText::new(path.display().to_string()).monospace());
             // The message starts with the path shown just above; do not say it twice.
-            let prefix = format!("{}: ", img.path.display());
+            let prefix = format!("{}: ", path.display());
             ui.label(err.strip_prefix(&prefix).unwrap_or(err));
             ui.add_space(6.0);
             {
@@ -52,26 +45,28 @@ pub(super) fn placeholder_ui(
                     )
                     .clicked()
                 {
-                    out.actions
-                        .push(Action::ShowPathDialog(PathPurpose::LocateImage {
-                            site: site.id,
-                            image: img.record.id,
-                        }));
+                    actions.push(Action::ShowPathDialog(PathPurpose::LocateImage {
+                        site,
+                        image: record.id,
+                    }));
                 }
                 if ui
                     .button("Retry")
                     .on_hover_text("Try reading the file again")
                     .clicked()
                 {
-                    out.actions.push(Action::Retry(img.path.clone()));
+                    actions.push(Action::Retry(path.to_path_buf()));
                 }
             }
         });
     });
+    actions
 }
 
 /// A pane's header: which side, the capture date large, the file name and the days between the
-/// two dates. Real labels (not painted text), so screen readers and UI tests can read them.
+/// two dates. Real labels (not painted text), so screen readers and UI tests can read them. A
+/// long file name is cut short (whole on hover) so the day count always shows; a before image
+/// dated after the after image is called out.
 pub(super) fn header_ui(
     ui: &mut Ui,
     rect: Rect,
@@ -88,10 +83,11 @@ pub(super) fn header_ui(
     };
     let painter = ui.painter_at(rect);
     painter.rect_filled(rect, 0.0, bg);
+    let rule = 3.0;
     painter.rect_filled(
         Rect::from_min_size(
-            rect.left_bottom() - Vec2::new(0.0, 3.0),
-            Vec2::new(rect.width(), 3.0),
+            rect.left_bottom() - Vec2::new(0.0, rule),
+            Vec2::new(rect.width(), rule),
         ),
         0.0,
         color,
@@ -105,13 +101,17 @@ pub(super) fn header_ui(
         Side::Before => "BEFORE",
         Side::After => "AFTER",
     };
-    let inner = rect.shrink2(Vec2::new(10.0, 2.0));
+    // Text stays above the coloured rule.
+    let inner = Rect::from_min_max(
+        rect.min + Vec2::new(10.0, 2.0),
+        rect.max - Vec2::new(10.0, 2.0 + rule),
+    );
     ui.scope_builder(
         egui::UiBuilder::new()
             .max_rect(inner)
             .id_salt(("header", tag)),
         |ui| {
-            ui.set_clip_rect(rect);
+            ui.set_clip_rect(inner);
             ui.horizontal_centered(|ui| {
                 ui.label(egui::RichText::new(tag).color(color).size(13.0).strong());
                 let Some(img) = img else {
@@ -132,20 +132,39 @@ pub(super) fn header_ui(
                     side.label(),
                     img.date
                 ));
-                let gap = match (days, side) {
-                    (Some(d), Side::Before) => format!("{d} days before the after image"),
-                    (Some(d), Side::After) => format!("{d} days after the before image"),
-                    (None, _) => "days between: unknown".to_string(),
+                let (gap, wrong_way) = match (days, side) {
+                    (Some(d), Side::Before) if d < 0 => (
+                        format!("! {} days AFTER the after image (X swaps)", -d),
+                        true,
+                    ),
+                    (Some(d), Side::After) if d < 0 => (
+                        format!("! {} days BEFORE the before image (X swaps)", -d),
+                        true,
+                    ),
+                    (Some(d), Side::Before) => (format!("{d} days before the after image"), false),
+                    (Some(d), Side::After) => (format!("{d} days after the before image"), false),
+                    (None, _) => ("days between: unknown".to_string(), false),
                 };
                 ui.vertical(|ui| {
                     ui.spacing_mut().item_spacing.y = 0.0;
-                    ui.label(
-                        egui::RichText::new(img.file_name())
-                            .color(text_color)
-                            .size(13.0),
+                    ui.add(
+                        egui::Label::new(
+                            egui::RichText::new(img.file_name())
+                                .color(text_color)
+                                .size(13.0),
+                        )
+                        .truncate(),
                     )
                     .on_hover_text(&img.path);
-                    ui.label(egui::RichText::new(gap).color(Color32::GRAY).size(12.0));
+                    let gap_color = if wrong_way {
+                        WARNING_COLOR
+                    } else {
+                        Color32::GRAY
+                    };
+                    ui.add(
+                        egui::Label::new(egui::RichText::new(gap).color(gap_color).size(12.0))
+                            .truncate(),
+                    );
                 });
             });
         },

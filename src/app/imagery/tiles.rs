@@ -5,7 +5,7 @@
 //! a huge one freezes the window, so no texture here is ever larger than one tile.
 
 use super::adjust::Lut;
-use super::view::ViewTransform;
+use crate::app::view::ViewTransform;
 use crate::io::pyramid::TILE_SIZE;
 use crate::model::{Affine, Point};
 use egui::{Color32, ColorImage, Mesh, Pos2, Rect, TextureHandle, TextureOptions, epaint::Vertex};

@@ -3,127 +3,18 @@
 //! its own thread: a native dialog blocks its thread until the user answers, and the window must
 //! keep painting meanwhile.
 
+mod date;
+pub mod help;
+mod native;
+mod site;
+
+pub use date::DateDialog;
+pub use native::NativeDialogs;
+pub use site::{AddImagesDialog, NameDialog, RenameSiteDialog};
+
 use super::actions::{Action, NewProjectRequest, PathPurpose};
+use native::{BrowseKind, BrowseTarget};
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, Sender, channel};
-
-/// Which field a native dialog's answer goes to.
-#[derive(Clone, Debug, PartialEq)]
-enum BrowseTarget {
-    Path,
-    NewProjectFile,
-    NewProjectImages,
-}
-
-/// Native dialogs running on their own threads, and their answers.
-pub struct NativeDialogs {
-    tx: Sender<(BrowseTarget, Vec<PathBuf>)>,
-    rx: Receiver<(BrowseTarget, Vec<PathBuf>)>,
-    running: usize,
-    started: Option<std::time::Instant>,
-    /// The last native dialog came back empty at once: none could open here (no desktop portal
-    /// and no zenity), so the user should type the path.
-    pub unavailable: bool,
-}
-
-impl Default for NativeDialogs {
-    fn default() -> Self {
-        let (tx, rx) = channel();
-        Self {
-            tx,
-            rx,
-            running: 0,
-            started: None,
-            unavailable: false,
-        }
-    }
-}
-
-/// An answer faster than this cannot have come from a person.
-const NO_DIALOG_WITHIN: std::time::Duration = std::time::Duration::from_millis(400);
-
-#[derive(Clone, Copy)]
-enum BrowseKind {
-    PickProject,
-    SaveProject,
-    PickImage,
-    PickImages,
-}
-
-impl NativeDialogs {
-    fn spawn(
-        &mut self,
-        ctx: &egui::Context,
-        target: BrowseTarget,
-        kind: BrowseKind,
-        start: Option<PathBuf>,
-    ) {
-        let tx = self.tx.clone();
-        let ctx = ctx.clone();
-        self.running += 1;
-        self.started = Some(std::time::Instant::now());
-        let spawned = std::thread::Builder::new()
-            .name("file-dialog".into())
-            .spawn(move || {
-                let mut d = rfd::FileDialog::new();
-                if let Some(dir) = start.as_ref().and_then(|p| {
-                    if p.is_dir() {
-                        Some(p.clone())
-                    } else {
-                        p.parent().map(|d| d.to_path_buf())
-                    }
-                }) && dir.is_dir()
-                {
-                    d = d.set_directory(dir);
-                }
-                let images = [
-                    "png", "jpg", "jpeg", "tif", "tiff", "webp", "PNG", "JPG", "JPEG", "TIF",
-                    "TIFF", "WEBP",
-                ];
-                let picked: Vec<PathBuf> = match kind {
-                    BrowseKind::PickProject => d
-                        .add_filter("sitediff project", &["ron"])
-                        .pick_file()
-                        .into_iter()
-                        .collect(),
-                    BrowseKind::SaveProject => d
-                        .add_filter("sitediff project", &["ron"])
-                        .save_file()
-                        .into_iter()
-                        .collect(),
-                    BrowseKind::PickImage => d
-                        .add_filter("images", &images)
-                        .pick_file()
-                        .into_iter()
-                        .collect(),
-                    BrowseKind::PickImages => d
-                        .add_filter("images", &images)
-                        .pick_files()
-                        .unwrap_or_default(),
-                };
-                // The receiver may be gone if the window closed; nothing to do then.
-                let _ = tx.send((target, picked));
-                ctx.request_repaint();
-            });
-        if spawned.is_err() {
-            self.running -= 1;
-        }
-    }
-
-    fn poll(&mut self) -> Vec<(BrowseTarget, Vec<PathBuf>)> {
-        let v: Vec<_> = self.rx.try_iter().collect();
-        self.running = self.running.saturating_sub(v.len());
-        if let Some((_, paths)) = v.last() {
-            let quick = self.started.is_some_and(|t| t.elapsed() < NO_DIALOG_WITHIN);
-            self.unavailable = paths.is_empty() && quick;
-        }
-        v
-    }
-
-    pub fn is_running(&self) -> bool {
-        self.running > 0
-    }
-}
 
 /// A typed-path dialog for opening, saving as, or locating an image.
 pub struct PathDialog {
@@ -156,7 +47,10 @@ pub enum Pending {
 #[derive(Default)]
 pub struct Dialogs {
     pub path: Option<PathDialog>,
-    pub date: Option<super::date_dialog::DateDialog>,
+    pub date: Option<DateDialog>,
+    pub add_images: Option<AddImagesDialog>,
+    pub rename_site: Option<RenameSiteDialog>,
+    pub name: Option<NameDialog>,
     pub new_project: Option<NewProjectDialog>,
     pub confirm: Option<Pending>,
     /// An error or notice that needs acknowledging.
@@ -179,6 +73,10 @@ impl Dialogs {
             || self.new_project.is_some()
             || self.confirm.is_some()
             || self.message.is_some()
+            || self.date.is_some()
+            || self.add_images.is_some()
+            || self.rename_site.is_some()
+            || self.name.is_some()
     }
 
     /// Shows whatever is open; returns the actions chosen and the answer to a pending
@@ -243,6 +141,29 @@ impl Dialogs {
             }
         } else if self.new_project.is_some() {
             self.new_project_ui(ctx, &mut actions);
+        } else if let Some(d) = &mut self.add_images {
+            let (action, close, browse) =
+                d.ui(ctx, self.native.is_running(), self.native.unavailable);
+            actions.extend(action);
+            if browse {
+                self.native
+                    .spawn(ctx, BrowseTarget::AddImages, BrowseKind::PickImages, None);
+            }
+            if close {
+                self.add_images = None;
+            }
+        } else if let Some(d) = &mut self.rename_site {
+            let (action, close) = d.ui(ctx);
+            actions.extend(action);
+            if close {
+                self.rename_site = None;
+            }
+        } else if let Some(d) = &mut self.name {
+            let (action, close) = d.ui(ctx);
+            actions.extend(action);
+            if close {
+                self.name = None;
+            }
         }
         if self.help_open {
             let mut open = true;
@@ -252,7 +173,7 @@ impl Dialogs {
                 .open(&mut open)
                 .collapsible(false)
                 .resizable(false)
-                .show(ctx, super::help::shortcuts_ui);
+                .show(ctx, help::shortcuts_ui);
             self.help_open = open;
         }
         (actions, choice)
@@ -277,6 +198,11 @@ impl Dialogs {
             BrowseTarget::NewProjectFile => {
                 if let Some(d) = &mut self.new_project {
                     d.project_file = paths[0].display().to_string();
+                }
+            }
+            BrowseTarget::AddImages => {
+                if let Some(d) = &mut self.add_images {
+                    d.add_paths(&paths);
                 }
             }
             BrowseTarget::NewProjectImages => {
@@ -391,23 +317,37 @@ impl Dialogs {
             ui.set_min_width(560.0);
             ui.heading("New project from images");
             egui::Grid::new("new-project-grid").num_columns(2).show(ui, |ui| {
-                ui.label("Project file");
+                // Each field is labelled by the text beside it, for screen readers and tests.
+                let label = ui.label("Project file");
                 ui.horizontal(|ui| {
-                    ui.add(egui::TextEdit::singleline(&mut d.project_file).hint_text("path/to/project.ron").desired_width(360.0));
+                    ui.add(
+                        egui::TextEdit::singleline(&mut d.project_file)
+                            .hint_text("path/to/project.ron")
+                            .desired_width(360.0),
+                    )
+                    .labelled_by(label.id);
                     if ui.add_enabled(!native_running, egui::Button::new("Browse…")).clicked() {
                         browse = Some((BrowseTarget::NewProjectFile, BrowseKind::SaveProject));
                     }
                 });
                 ui.end_row();
-                ui.label("Project name");
-                ui.add(egui::TextEdit::singleline(&mut d.project_name).hint_text("default: the file name"));
+                let label = ui.label("Project name");
+                ui.add(egui::TextEdit::singleline(&mut d.project_name).hint_text("default: the file name"))
+                    .labelled_by(label.id);
                 ui.end_row();
-                ui.label("Site name");
-                ui.add(egui::TextEdit::singleline(&mut d.site_name).hint_text("e.g. North harbour"));
+                let label = ui.label("Site name");
+                ui.add(egui::TextEdit::singleline(&mut d.site_name).hint_text("e.g. North harbour"))
+                    .labelled_by(label.id);
                 ui.end_row();
-                ui.label("Images\n(one per line)");
+                let label = ui.label("Images\n(one per line)");
                 ui.vertical(|ui| {
-                    ui.add(egui::TextEdit::multiline(&mut d.images).desired_rows(5).desired_width(420.0).hint_text("path/to/2024-01-15.tif"));
+                    ui.add(
+                        egui::TextEdit::multiline(&mut d.images)
+                            .desired_rows(5)
+                            .desired_width(420.0)
+                            .hint_text("path/to/2024-01-15.tif"),
+                    )
+                    .labelled_by(label.id);
                     if ui.add_enabled(!native_running, egui::Button::new("Add images…")).clicked() {
                         browse = Some((BrowseTarget::NewProjectImages, BrowseKind::PickImages));
                     }

@@ -1,7 +1,7 @@
 //! "Set capture date": images often arrive without a date in their name or metadata, and the
 //! analyst knows it from the order form or the provider's catalogue.
 
-use super::actions::Action;
+use crate::app::actions::Action;
 use crate::model::{CaptureDate, DatedImage, Edit, SiteId};
 
 /// The dialog's state: which image, and the text typed so far.

@@ -126,6 +126,13 @@ impl ImageStore {
         self.thumbnails.get(path)
     }
 
+    /// Forgets every image, so that the next frame reads the files again (a project was
+    /// opened: its files may have changed or been fixed since they were last read).
+    pub fn clear(&mut self) {
+        self.slots.clear();
+        self.thumbnails.clear();
+    }
+
     /// Forgets a file (after a relink or to retry a failed load).
     pub fn forget(&mut self, path: &Path) {
         self.slots.remove(path);

@@ -1,0 +1,794 @@
+//! The canvas: the current pair of dated images in one of four modes, sharing one view
+//! transform, with footprints drawn over every pane and the active tool fed from every pane.
+//! This is the only place that turns egui responses into tool input and paints previews.
+
+mod chrome;
+pub mod footprints;
+pub mod layout;
+mod legend;
+pub mod preview;
+
+pub use chrome::{AFTER_COLOR, BEFORE_COLOR, side_color};
+pub use layout::{HEADER_HEIGHT, Pane, layout, side_at};
+
+use super::actions::Action;
+use super::commands::Command;
+use super::imagery::tiles::{ImageDraw, PaintOutcome, UploadBudget, paint_image};
+use super::imagery::{Adjustments, ImageSlot, ImageStore};
+use super::state::{CompareMode, CompareState, Pair, Side};
+use super::theme::stage_label;
+use super::view::ViewTransform;
+use crate::editing::Document;
+use crate::editing::derived::{Derived, Triangulations};
+use crate::editing::hit::{Hit, HitOptions, HitPart, hit};
+use crate::editing::index::SiteIndex;
+use crate::editing::ops::NewFootprint;
+use crate::editing::selection::{Selection, SelectionChange};
+use crate::editing::tools::{Mods, Pointer, Tool, ToolContext, ToolKind, ToolOutput};
+use crate::model::{BoundingBox, DatedImage, ImageId, Point, Site, Timestamp};
+use chrome::{
+    centered_text, header_ui, paint_blink_badge, paint_crosshair, paint_swipe_divider,
+    placeholder_ui,
+};
+use egui::{
+    Align2, Color32, CursorIcon, FontId, PointerButton, Pos2, Rect, Sense, Stroke, StrokeKind, Ui,
+    Vec2,
+};
+use footprints::{FootprintLayer, FootprintStats, OutlineChoice, paint_footprints};
+use std::collections::HashMap;
+use std::time::Duration;
+
+/// How near (screen points) a corner or edge must be to be hit or snapped to.
+pub const HIT_RADIUS: f64 = 7.0;
+
+/// Where the pointer is, for the status bar and the tools' keys.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hover {
+    pub site_point: Point,
+    /// Which image is under the cursor: one side, or both blended (overlay).
+    pub showing: HoverShows,
+    /// Which date's outlines are edited there.
+    pub side: Side,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HoverShows {
+    One(Side),
+    Blend,
+}
+
+/// What the canvas reports back after a frame.
+#[derive(Default)]
+pub struct CanvasOutput {
+    pub actions: Vec<Action>,
+    pub hover: Option<Hover>,
+    /// How each drawn image fared, for the status bar and the benchmark.
+    pub drawn: Vec<(Side, PaintOutcome)>,
+    /// Tiles uploaded this frame.
+    pub uploaded: usize,
+    /// Footprints visited and drawn over all panes.
+    pub footprints: FootprintStats,
+}
+
+/// What the canvas reads.
+pub struct CanvasInput<'a> {
+    pub doc: &'a Document,
+    pub pair: &'a Pair,
+    pub selection: &'a Selection,
+    pub adjustments: &'a HashMap<ImageId, Adjustments>,
+    /// Space is held: left-drag pans.
+    pub space_pan: bool,
+    /// What a footprint drawn now would be, or why none can be.
+    pub new_footprint: &'a Result<NewFootprint<'a>, String>,
+    pub now: Timestamp,
+    /// Whether a command can run now (`Err` says why not), for the context menu.
+    pub command_status: &'a dyn Fn(Command) -> Result<(), String>,
+}
+
+/// What the canvas changes: the view, the tool, derived data, image textures.
+pub struct CanvasState<'a> {
+    pub compare: &'a mut CompareState,
+    pub tool: &'a mut Tool,
+    pub derived: &'a mut Derived,
+    pub images: &'a mut ImageStore,
+    /// The panes of this frame, for keyboard zoom and tests.
+    pub panes: &'a mut Vec<Pane>,
+}
+
+/// A side's image record and file.
+struct SideImage<'a> {
+    record: &'a DatedImage,
+    path: std::path::PathBuf,
+}
+
+pub fn canvas_ui(ui: &mut Ui, input: CanvasInput<'_>, state: CanvasState<'_>) -> CanvasOutput {
+    let CanvasState {
+        compare,
+        tool,
+        derived,
+        images,
+        panes: panes_out,
+    } = state;
+    let mut out = CanvasOutput::default();
+    let area = ui.available_rect_before_wrap();
+    ui.allocate_rect(area, Sense::hover());
+    let painter = ui.painter_at(area);
+    painter.rect_filled(area, 0.0, Color32::from_gray(24));
+    let project = input.doc.project();
+    let Some(site) = input.pair.site.and_then(|id| project.site(id)) else {
+        centered_text(
+            &painter,
+            area,
+            "This project has no sites yet (Sites, Add a site…).",
+        );
+        panes_out.clear();
+        return out;
+    };
+    let side_image = |side: Side| {
+        let id = input.pair.image(side)?;
+        let record = site.image(id)?;
+        Some(SideImage {
+            record,
+            path: input.doc.image_file(&record.path),
+        })
+    };
+    let before = side_image(Side::Before);
+    let after = side_image(Side::After);
+    if before.is_none() && after.is_none() {
+        centered_text(
+            &painter,
+            area,
+            "This site has no images yet (Sites, Add images to this site…).",
+        );
+        panes_out.clear();
+        return out;
+    }
+    for s in [&before, &after].into_iter().flatten() {
+        images.want(&s.path);
+        let adjust = input
+            .adjustments
+            .get(&s.record.id)
+            .copied()
+            .unwrap_or_default();
+        images.apply_adjustments(&s.path, adjust);
+    }
+
+    // Layout.
+    let panes = layout(area, compare.mode);
+    *panes_out = panes.clone();
+    if compare.fit_pending
+        && let Some(extent) = site_extent(site, input.doc, images)
+        && let Some(first) = panes.first()
+    {
+        compare.view = ViewTransform::fit(first.rect, extent);
+        compare.fit_pending = false;
+    }
+    if let Some(target) = compare.focus.take()
+        && let Some(first) = panes.first()
+    {
+        compare.view = focus_view(first.rect, target, compare.view.zoom);
+    }
+
+    derived.sync(input.doc);
+    let Derived {
+        indexes, triangles, ..
+    } = derived;
+    let index: &SiteIndex = indexes.get(site);
+
+    // Input, common to every mode: each pane senses clicks and drags; the swipe divider takes
+    // its own drags first.
+    if compare.mode == CompareMode::Swipe
+        && let Some(pane) = panes.first()
+    {
+        swipe_divider_input(ui, pane.rect, compare);
+    }
+    let mut hover_pane: Option<(usize, Pos2)> = None;
+    let mut hover_hit: Option<Hit> = None;
+    let modifiers = ui.input(|i| i.modifiers);
+    let mods = Mods {
+        shift: modifiers.shift,
+        no_snap: modifiers.alt,
+    };
+    for (i, pane) in panes.iter().enumerate() {
+        let id = ui.scope_id().with(("pane", i));
+        let response = ui.interact(pane.rect, id, Sense::click_and_drag());
+        let panning = pan_input(ui, &response, pane.rect, compare, input.space_pan);
+        let pos = response.hover_pos().or(response.interact_pointer_pos());
+        if let Some(p) = response.hover_pos() {
+            hover_pane = Some((i, p));
+        }
+        let Some(pos) = pos else {
+            continue;
+        };
+        let side = side_at(pane, pos, compare);
+        let ctx = ToolContext {
+            site,
+            index,
+            side,
+            tolerance: HIT_RADIUS / compare.view.zoom,
+            selection: input.selection,
+            now: input.now,
+            new: input.new_footprint,
+        };
+        let to_site = |p: Pos2| compare.view.screen_to_site(pane.rect, p);
+        let mut events: Vec<Pointer> = Vec::new();
+        if !panning {
+            let site_pos = to_site(pos);
+            if response.hovered() || response.dragged() {
+                events.push(Pointer::Move(site_pos));
+            }
+            if response.drag_started_by(PointerButton::Primary) && !input.space_pan {
+                let origin = ui.input(|inp| inp.pointer.press_origin()).unwrap_or(pos);
+                compare.tool_drag = true;
+                events.push(Pointer::DragStart(to_site(origin)));
+            } else if response.dragged_by(PointerButton::Primary) && compare.tool_drag {
+                events.push(Pointer::Drag(site_pos));
+            }
+            if response.drag_stopped_by(PointerButton::Primary) && compare.tool_drag {
+                compare.tool_drag = false;
+                events.push(Pointer::DragEnd(site_pos));
+            }
+            if response.double_clicked() {
+                events.push(Pointer::DoubleClick(site_pos));
+            } else if response.clicked() {
+                events.push(Pointer::Click(site_pos));
+            }
+        }
+        for e in events {
+            let result = tool.pointer(e, mods, &ctx);
+            out.actions.extend(tool_actions(result));
+        }
+        if response.hovered() && !response.dragged() && tool.kind() == ToolKind::Select {
+            hover_hit = hit(
+                site,
+                index,
+                to_site(pos),
+                HitOptions {
+                    side,
+                    tolerance: ctx.tolerance,
+                    midpoints_of: Some(input.selection.ids()),
+                },
+            )
+            .first()
+            .copied();
+        }
+        if response.secondary_clicked()
+            && let Some(h) = hit(
+                site,
+                index,
+                to_site(pos),
+                HitOptions {
+                    side,
+                    tolerance: ctx.tolerance,
+                    midpoints_of: None,
+                },
+            )
+            .first()
+            && !input.selection.contains(h.footprint)
+        {
+            out.actions
+                .push(Action::Select(SelectionChange::Set(vec![h.footprint])));
+        }
+        response.context_menu(|ui| {
+            context_menu_ui(ui, input.selection, input.command_status, &mut out.actions)
+        });
+        if response.hovered() && !panning && !input.space_pan {
+            ui.ctx()
+                .set_cursor_icon(cursor_for(tool, hover_hit.as_ref(), response.dragged()));
+        }
+    }
+
+    // Painting.
+    let ctx = ui.ctx().clone();
+    let now = ui.input(|i| i.time);
+    let pick = |side: Side| {
+        if side == Side::Before {
+            before.as_ref()
+        } else {
+            after.as_ref()
+        }
+    };
+    let layer = FootprintLayer {
+        site,
+        index,
+        pair: (input.pair.before, input.pair.after),
+        selection: input.selection,
+        hover: hover_hit.map(|h| h.footprint),
+    };
+    let mut painting = Painting {
+        images,
+        out: &mut out,
+        view: compare.view,
+        budget: UploadBudget::new(Duration::from_millis(6), 4),
+        site_id: site.id,
+        show_footprints: compare.show_footprints,
+        layer: &layer,
+        triangles,
+        tool,
+        tool_ctx: |side| ToolContext {
+            site,
+            index,
+            side,
+            tolerance: HIT_RADIUS / compare.view.zoom,
+            selection: input.selection,
+            now: input.now,
+            new: input.new_footprint,
+        },
+    };
+    for pane in &panes {
+        let painter = ui.painter_at(pane.rect);
+        let rect = pane.rect;
+        match (compare.mode, pane.side) {
+            (_, Some(side)) => {
+                painting.side(
+                    ui,
+                    &painter,
+                    rect,
+                    pick(side),
+                    side,
+                    Color32::WHITE,
+                    OutlineChoice::Date(side),
+                );
+            }
+            (CompareMode::Swipe, None) => {
+                let x = rect.left() + compare.swipe * rect.width();
+                let left =
+                    painter.with_clip_rect(Rect::from_min_max(rect.min, Pos2::new(x, rect.max.y)));
+                let right =
+                    painter.with_clip_rect(Rect::from_min_max(Pos2::new(x, rect.min.y), rect.max));
+                for (p, side) in [(&left, Side::Before), (&right, Side::After)] {
+                    painting.side(
+                        ui,
+                        p,
+                        rect,
+                        pick(side),
+                        side,
+                        Color32::WHITE,
+                        OutlineChoice::Date(side),
+                    );
+                }
+                paint_swipe_divider(&painter, rect, x);
+            }
+            (CompareMode::Blink, None) => {
+                if let Some(next) = compare.blink.tick(now) {
+                    ctx.request_repaint_after(Duration::from_secs_f32(next.max(0.01)));
+                }
+                let side = compare.blink.showing;
+                painting.side(
+                    ui,
+                    &painter,
+                    rect,
+                    pick(side),
+                    side,
+                    Color32::WHITE,
+                    OutlineChoice::Date(side),
+                );
+                paint_blink_badge(&painter, rect, side, pick(side).map(|s| s.record));
+            }
+            (CompareMode::Overlay | CompareMode::SideBySide, None) => {
+                let alpha = (compare.overlay_opacity.clamp(0.0, 1.0) * 255.0).round() as u8;
+                let shown_before = painting.image(
+                    ui,
+                    &painter,
+                    rect,
+                    pick(Side::Before),
+                    Side::Before,
+                    Color32::WHITE,
+                );
+                let shown_after = painting.image(
+                    ui,
+                    &painter,
+                    rect,
+                    pick(Side::After),
+                    Side::After,
+                    Color32::from_white_alpha(alpha),
+                );
+                let editing_side = if compare.overlay_opacity >= 0.5 {
+                    Side::After
+                } else {
+                    Side::Before
+                };
+                if shown_before || shown_after {
+                    painting.overlays(&painter, rect, editing_side, OutlineChoice::Both);
+                }
+            }
+        }
+    }
+    let (deferred, uploaded) = (painting.budget.deferred, painting.budget.uploaded);
+    out.uploaded = uploaded;
+    if compare.show_footprints
+        && let Some(first) = panes.first()
+    {
+        legend::paint_legend(&ui.painter_at(first.rect), first.rect, site);
+    }
+
+    // Headers.
+    let days = match (&before, &after) {
+        (Some(b), Some(a)) => b.record.date.days_until(&a.record.date),
+        _ => None,
+    };
+    for pane in &panes {
+        let header = Rect::from_min_max(
+            Pos2::new(pane.rect.left(), pane.rect.top() - HEADER_HEIGHT),
+            Pos2::new(pane.rect.right(), pane.rect.top()),
+        );
+        match pane.side {
+            Some(side) => {
+                header_ui(ui, header, side, pick(side).map(|s| s.record), days, true);
+            }
+            None => {
+                let half = header.width() / 2.0;
+                let l = Rect::from_min_size(header.min, Vec2::new(half, header.height()));
+                let r = Rect::from_min_size(
+                    Pos2::new(header.left() + half, header.top()),
+                    Vec2::new(half, header.height()),
+                );
+                let emphasis =
+                    |side| compare.mode != CompareMode::Blink || compare.blink.showing == side;
+                header_ui(
+                    ui,
+                    l,
+                    Side::Before,
+                    before.as_ref().map(|s| s.record),
+                    days,
+                    emphasis(Side::Before),
+                );
+                header_ui(
+                    ui,
+                    r,
+                    Side::After,
+                    after.as_ref().map(|s| s.record),
+                    days,
+                    emphasis(Side::After),
+                );
+            }
+        }
+    }
+
+    // Linked cursor and hover report.
+    if let Some((i, pos)) = hover_pane {
+        let pane = panes[i];
+        let site_point = compare.view.screen_to_site(pane.rect, pos);
+        let side = side_at(&pane, pos, compare);
+        let showing = match (pane.side, compare.mode) {
+            (Some(side), _) => HoverShows::One(side),
+            (None, CompareMode::Swipe | CompareMode::Blink) => HoverShows::One(side),
+            (None, _) => HoverShows::Blend,
+        };
+        out.hover = Some(Hover {
+            site_point,
+            showing,
+            side,
+        });
+        if compare.linked_cursor {
+            for (j, other) in panes.iter().enumerate() {
+                if j != i {
+                    let p = compare.view.site_to_screen(other.rect, site_point);
+                    paint_crosshair(&ui.painter_at(other.rect), p);
+                }
+            }
+        }
+    }
+    if deferred > 0 {
+        ctx.request_repaint();
+    }
+    out
+}
+
+/// A tool's answer as actions for the app.
+pub fn tool_actions(result: ToolOutput) -> Vec<Action> {
+    let mut v = Vec::new();
+    if let Some(op) = result.op {
+        v.push(Action::Apply(op));
+    }
+    if let Some(change) = result.select {
+        v.push(Action::Select(change));
+    }
+    if let Some(m) = result.message {
+        v.push(Action::Notify(m));
+    }
+    v
+}
+
+fn cursor_for(tool: &Tool, hover: Option<&Hit>, dragging: bool) -> CursorIcon {
+    match tool.kind() {
+        ToolKind::Building | ToolKind::Polygon => CursorIcon::Crosshair,
+        ToolKind::Select if dragging => CursorIcon::Grabbing,
+        ToolKind::Select => match hover.map(|h| h.part) {
+            Some(HitPart::Vertex(_)) | Some(HitPart::Midpoint(_)) => CursorIcon::Crosshair,
+            Some(_) => CursorIcon::PointingHand,
+            None => CursorIcon::Default,
+        },
+    }
+}
+
+/// The right-click menu over a footprint: the footprint commands of the table.
+fn context_menu_ui(
+    ui: &mut Ui,
+    selection: &Selection,
+    status: &dyn Fn(Command) -> Result<(), String>,
+    actions: &mut Vec<Action>,
+) {
+    if selection.is_empty() {
+        ui.label("No footprint here");
+        return;
+    }
+    ui.label(egui::RichText::new(crate::editing::ops::names(&selection.to_vec())).strong());
+    for cmd in [
+        Command::LabelDemolished,
+        Command::LabelNew,
+        Command::LabelRenovated,
+        Command::Square,
+        Command::CopyOutlineToAfter,
+        Command::RemoveAfterOutline,
+        Command::ZoomToSelection,
+        Command::Delete,
+    ] {
+        let state = status(cmd);
+        let button = egui::Button::new(cmd.spec().label).shortcut_text(cmd.shortcut_text());
+        let r = ui.add_enabled(state.is_ok(), button);
+        let r = match &state {
+            Err(why) => r.on_disabled_hover_text(why),
+            Ok(()) => r.on_hover_text(cmd.spec().help),
+        };
+        if r.clicked() {
+            actions.push(cmd.action());
+            ui.close();
+        }
+    }
+}
+
+/// The site frame's extent: the reference image's outline in site coordinates, once its size is
+/// known; else the first compared image that has a size.
+pub fn site_extent(site: &Site, doc: &Document, images: &ImageStore) -> Option<BoundingBox> {
+    let mut candidates: Vec<&DatedImage> = Vec::new();
+    if let Some(r) = site.reference_image.and_then(|id| site.image(id)) {
+        candidates.push(r);
+    }
+    candidates.extend(site.images.iter());
+    for img in candidates {
+        let Some(slot) = images.get(&doc.image_file(&img.path)) else {
+            continue;
+        };
+        if let Some((w, h)) = slot.load.size() {
+            let corners = [
+                (0.0, 0.0),
+                (w as f64, 0.0),
+                (w as f64, h as f64),
+                (0.0, h as f64),
+            ]
+            .map(|(x, y)| img.to_site.apply(Point::new(x, y)));
+            let poly = crate::model::Polygon(corners.to_vec());
+            return poly.bounding_box();
+        }
+    }
+    None
+}
+
+/// A view centred on `target`, zoomed so it fills about a third of the pane (never zooming out
+/// from a closer view that already shows it, never closer than 4 screen points per pixel).
+pub fn focus_view(pane: Rect, target: BoundingBox, zoom: f64) -> ViewTransform {
+    let w = target.width().max(1.0);
+    let h = target.height().max(1.0);
+    let fit = (pane.width() as f64 / w).min(pane.height() as f64 / h) / 3.0;
+    let center = Point::new(
+        (target.min.x + target.max.x) / 2.0,
+        (target.min.y + target.max.y) / 2.0,
+    );
+    let current = ViewTransform { center, zoom };
+    let vis = current.visible_site_rect(pane);
+    let shows_it = vis.contains(target.min) && vis.contains(target.max) && zoom <= fit * 3.0;
+    let zoom = if shows_it { zoom } else { fit.min(4.0) };
+    ViewTransform {
+        center,
+        zoom: zoom.clamp(super::view::MIN_ZOOM, super::view::MAX_ZOOM),
+    }
+}
+
+/// Wheel zooms at the cursor; middle or right drag (or left drag with Space held) pans. Left
+/// drag alone is left for the tools. Returns whether this pane is panning.
+fn pan_input(
+    ui: &Ui,
+    response: &egui::Response,
+    pane: Rect,
+    state: &mut CompareState,
+    space_pan: bool,
+) -> bool {
+    if let Some(pos) = response.hover_pos() {
+        let (wheel, pinch) = ui.input(|i| {
+            let mut notches = 0.0f64;
+            for e in &i.events {
+                if let egui::Event::MouseWheel { unit, delta, .. } = e {
+                    notches += match unit {
+                        egui::MouseWheelUnit::Line => delta.y as f64,
+                        egui::MouseWheelUnit::Page => delta.y as f64 * 10.0,
+                        egui::MouseWheelUnit::Point => delta.y as f64 / 50.0,
+                    };
+                }
+            }
+            (notches, i.zoom_delta() as f64)
+        });
+        if wheel != 0.0 {
+            state.view.zoom_at(pane, pos, 1.25f64.powf(wheel));
+        }
+        if (pinch - 1.0).abs() > 1e-6 {
+            state.view.zoom_at(pane, pos, pinch);
+        }
+    }
+    let pan_drag = response.dragged_by(PointerButton::Middle)
+        || response.dragged_by(PointerButton::Secondary)
+        || (space_pan && response.dragged_by(PointerButton::Primary) && !state.tool_drag);
+    if pan_drag {
+        state.view.pan_by_screen(response.drag_delta());
+        ui.ctx().set_cursor_icon(CursorIcon::Grabbing);
+    } else if space_pan && response.hovered() {
+        ui.ctx().set_cursor_icon(CursorIcon::Grab);
+    }
+    pan_drag
+}
+
+fn swipe_divider_input(ui: &Ui, pane: Rect, state: &mut CompareState) {
+    let x = pane.left() + state.swipe * pane.width();
+    let handle = Rect::from_min_max(
+        Pos2::new(x - 7.0, pane.top()),
+        Pos2::new(x + 7.0, pane.bottom()),
+    );
+    let response = ui
+        .interact(handle, ui.scope_id().with("swipe-divider"), Sense::drag())
+        .on_hover_cursor(CursorIcon::ResizeHorizontal)
+        .on_hover_text("Drag to reveal more of the before or the after image (Shift+Left/Right)");
+    if response.dragged()
+        && let Some(p) = response.interact_pointer_pos()
+    {
+        state.swipe = ((p.x - pane.left()) / pane.width()).clamp(0.0, 1.0);
+    }
+}
+
+/// What every image drawn in one frame shares.
+struct Painting<'a, F: Fn(Side) -> ToolContext<'a>> {
+    images: &'a mut ImageStore,
+    out: &'a mut CanvasOutput,
+    view: ViewTransform,
+    budget: UploadBudget,
+    site_id: crate::model::SiteId,
+    show_footprints: bool,
+    layer: &'a FootprintLayer<'a>,
+    triangles: &'a mut Triangulations,
+    tool: &'a Tool,
+    tool_ctx: F,
+}
+
+impl<'a, F: Fn(Side) -> ToolContext<'a>> Painting<'a, F> {
+    /// One date: its image (tinted), then its footprints and the tool's preview for that date.
+    #[allow(clippy::too_many_arguments)]
+    fn side(
+        &mut self,
+        ui: &mut Ui,
+        painter: &egui::Painter,
+        pane: Rect,
+        img: Option<&SideImage<'_>>,
+        side: Side,
+        tint: Color32,
+        outlines: OutlineChoice,
+    ) {
+        if self.image(ui, painter, pane, img, side, tint) {
+            self.overlays(painter, pane, side, outlines);
+        }
+    }
+
+    /// Footprints and the tool's preview for the date `side` over what is drawn.
+    fn overlays(
+        &mut self,
+        painter: &egui::Painter,
+        pane: Rect,
+        side: Side,
+        outlines: OutlineChoice,
+    ) {
+        if self.show_footprints {
+            let stats = paint_footprints(
+                painter,
+                pane,
+                &self.view,
+                self.layer,
+                self.triangles,
+                outlines,
+            );
+            self.out.footprints.visited += stats.visited;
+            self.out.footprints.drawn += stats.drawn;
+        }
+        let ctx = (self.tool_ctx)(side);
+        preview::paint_preview(painter, pane, &self.view, &self.tool.preview(&ctx));
+    }
+
+    /// Draws one side's image into `painter`'s clip rectangle of the pane, or what stands in for
+    /// it (a progress bar while loading, a placeholder when it cannot be read). False when
+    /// nothing should be drawn over it.
+    fn image(
+        &mut self,
+        ui: &mut Ui,
+        painter: &egui::Painter,
+        pane: Rect,
+        img: Option<&SideImage<'_>>,
+        side: Side,
+        tint: Color32,
+    ) -> bool {
+        let ctx = painter.ctx();
+        let clip = painter.clip_rect();
+        let Some(img) = img else {
+            centered_text(painter, clip, &format!("No {} image chosen", side.label()));
+            return true;
+        };
+        let slot: &mut ImageSlot = self.images.want(&img.path);
+        if slot.has_pixels()
+            && let Some(size) = slot.load.size()
+        {
+            let levels: Vec<_> = slot.load.levels().to_vec();
+            let exact: Vec<bool> = (0..levels.len())
+                .map(|k| slot.load.level_is_exact(k))
+                .collect();
+            let lut = *slot.lut();
+            let draw = ImageDraw {
+                levels: &levels,
+                exact: &exact,
+                size,
+                to_site: &img.record.to_site,
+                lut: &lut,
+                tint,
+            };
+            let outcome = paint_image(
+                painter,
+                pane,
+                &self.view,
+                &draw,
+                &mut slot.textures,
+                &mut self.budget,
+            );
+            self.out.drawn.push((side, outcome));
+            // Finer levels may still be on their way: keep painting while loading.
+            if slot.progress().is_some() {
+                ctx.request_repaint_after(Duration::from_millis(50));
+            }
+            return true;
+        }
+        if let Some(err) = slot.error().map(str::to_string) {
+            let actions = placeholder_ui(ui, clip, &img.path, img.record, &err, self.site_id);
+            self.out.actions.extend(actions);
+            // Footprints over the message would hide it; the other pane still has them.
+            return false;
+        }
+        // Still loading and nothing to draw yet: a progress bar, without footprints over it.
+        let (stage, fraction) = slot
+            .progress()
+            .unwrap_or((crate::io::loader::LoadStage::Queued, None));
+        let stage = stage_label(stage);
+        let text = match fraction {
+            Some(f) => format!("{}: {stage} {:.0} %", img.record.file_name(), f * 100.0),
+            None => format!("{}: {stage}…", img.record.file_name()),
+        };
+        let bar = Rect::from_center_size(
+            clip.center(),
+            Vec2::new((clip.width() * 0.6).min(360.0), 18.0),
+        );
+        painter.rect_stroke(
+            bar,
+            3.0,
+            Stroke::new(1.0, Color32::GRAY),
+            StrokeKind::Inside,
+        );
+        let f = fraction.unwrap_or(((ui.input(|i| i.time) * 0.7) % 1.0) as f32);
+        painter.rect_filled(
+            Rect::from_min_size(bar.min, Vec2::new(bar.width() * f, bar.height())),
+            3.0,
+            side_color(side).gamma_multiply(0.7),
+        );
+        painter.text(
+            bar.center_bottom() + Vec2::new(0.0, 8.0),
+            Align2::CENTER_TOP,
+            text,
+            FontId::proportional(14.0),
+            Color32::LIGHT_GRAY,
+        );
+        ctx.request_repaint_after(Duration::from_millis(50));
+        false
+    }
+}

@@ -1,0 +1,261 @@
+//! Growing a project: add images to a site, add a site, rename a site; and the analyst's name.
+
+use crate::app::actions::{Action, AddImagesRequest};
+use crate::app::theme::ERROR_COLOR;
+use crate::model::SiteId;
+use std::path::PathBuf;
+
+/// "Add images to this site" or, with no site, "Add a site".
+pub struct AddImagesDialog {
+    /// `None`: a new site.
+    pub site: Option<SiteId>,
+    /// The site's name (shown for an existing site; typed for a new one).
+    pub site_name: String,
+    /// One image path per line.
+    pub images: String,
+    pub error: Option<String>,
+    focused: bool,
+}
+
+impl AddImagesDialog {
+    pub fn for_site(site: SiteId, name: &str) -> Self {
+        Self {
+            site: Some(site),
+            site_name: name.to_string(),
+            images: String::new(),
+            error: None,
+            focused: false,
+        }
+    }
+
+    pub fn new_site() -> Self {
+        Self {
+            site: None,
+            site_name: String::new(),
+            images: String::new(),
+            error: None,
+            focused: false,
+        }
+    }
+
+    pub fn add_paths(&mut self, paths: &[PathBuf]) {
+        for p in paths {
+            if !self.images.is_empty() && !self.images.ends_with('\n') {
+                self.images.push('\n');
+            }
+            self.images.push_str(&p.display().to_string());
+        }
+    }
+
+    /// The request, or what is missing.
+    pub fn request(&self) -> Result<AddImagesRequest, String> {
+        let images: Vec<(PathBuf, Option<crate::model::CaptureDate>)> = self
+            .images
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(|l| (PathBuf::from(l), None))
+            .collect();
+        if self.site.is_none() && self.site_name.trim().is_empty() {
+            return Err("Give the new site a name.".into());
+        }
+        if self.site.is_some() && images.is_empty() {
+            return Err("Add at least one image.".into());
+        }
+        Ok(AddImagesRequest {
+            site: self.site,
+            new_site_name: self.site_name.trim().to_string(),
+            images,
+        })
+    }
+
+    /// Shows the dialog; returns the action, whether to close, and whether to browse.
+    pub fn ui(
+        &mut self,
+        ctx: &egui::Context,
+        native_running: bool,
+        native_unavailable: bool,
+    ) -> (Option<Action>, bool, bool) {
+        let (mut submit, mut cancel, mut browse) = (false, false, false);
+        let title = match self.site {
+            Some(_) => format!("Add images to {}", self.site_name),
+            None => "Add a site".to_string(),
+        };
+        let modal = egui::Modal::new(egui::Id::unique("add-images")).show(ctx, |ui| {
+            ui.set_min_width(560.0);
+            ui.heading(title);
+            if self.site.is_none() {
+                ui.horizontal(|ui| {
+                    ui.label("Site name");
+                    let r = ui.add(
+                        egui::TextEdit::singleline(&mut self.site_name)
+                            .hint_text("e.g. North harbour")
+                            .desired_width(300.0),
+                    );
+                    if !self.focused {
+                        r.request_focus();
+                        self.focused = true;
+                    }
+                });
+            }
+            ui.label("Images (one path per line):");
+            ui.add(
+                egui::TextEdit::multiline(&mut self.images)
+                    .desired_rows(5)
+                    .desired_width(f32::INFINITY)
+                    .hint_text("path/to/2024-10-15.tif"),
+            );
+            ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(!native_running, egui::Button::new("Browse…"))
+                    .on_hover_text("Open the system file dialog")
+                    .clicked()
+                {
+                    browse = true;
+                }
+                if native_running {
+                    ui.spinner();
+                }
+            });
+            ui.label(
+                egui::RichText::new(
+                    "Capture dates are read from file names (2024-07-15, 20240715) and EXIF/TIFF tags; set unknown ones in the timeline.",
+                )
+                .small()
+                .weak(),
+            );
+            if native_unavailable {
+                ui.label(
+                    egui::RichText::new("No system file dialog can open here: type the paths.")
+                        .small()
+                        .color(egui::Color32::from_rgb(255, 190, 120)),
+                );
+            }
+            if let Some(e) = &self.error {
+                ui.colored_label(ERROR_COLOR, e);
+            }
+            ui.horizontal(|ui| {
+                let label = if self.site.is_some() { "Add" } else { "Add site" };
+                if ui.button(label).clicked() {
+                    submit = true;
+                }
+                if ui.button("Cancel").clicked() {
+                    cancel = true;
+                }
+            });
+        });
+        if submit {
+            match self.request() {
+                Ok(req) => return (Some(Action::AddImages(req)), false, false),
+                Err(e) => self.error = Some(e),
+            }
+        }
+        (None, cancel || modal.should_close(), browse)
+    }
+}
+
+/// "Rename this site".
+pub struct RenameSiteDialog {
+    pub site: SiteId,
+    pub name: String,
+    focused: bool,
+}
+
+impl RenameSiteDialog {
+    pub fn new(site: SiteId, name: &str) -> Self {
+        Self {
+            site,
+            name: name.to_string(),
+            focused: false,
+        }
+    }
+
+    pub fn ui(&mut self, ctx: &egui::Context) -> (Option<Action>, bool) {
+        let (mut submit, mut cancel) = (false, false);
+        let modal = egui::Modal::new(egui::Id::unique("rename-site")).show(ctx, |ui| {
+            ui.set_min_width(380.0);
+            ui.heading("Rename site");
+            let r = ui.add(egui::TextEdit::singleline(&mut self.name).desired_width(f32::INFINITY));
+            if !self.focused {
+                r.request_focus();
+                self.focused = true;
+            }
+            if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                submit = true;
+            }
+            ui.horizontal(|ui| {
+                if ui.button("Rename").clicked() {
+                    submit = true;
+                }
+                if ui.button("Cancel").clicked() {
+                    cancel = true;
+                }
+            });
+        });
+        if submit && !self.name.trim().is_empty() {
+            return (
+                Some(Action::RenameSite {
+                    site: self.site,
+                    name: self.name.trim().to_string(),
+                }),
+                true,
+            );
+        }
+        (None, cancel || modal.should_close())
+    }
+}
+
+/// "Your name": the author of new footprints, asked once and kept in preferences.
+pub struct NameDialog {
+    pub name: String,
+    focused: bool,
+}
+
+impl NameDialog {
+    /// Prefilled with the name already set, else the operating system's user name.
+    pub fn new(current: &str) -> Self {
+        let name = if current.is_empty() {
+            std::env::var("USER")
+                .or_else(|_| std::env::var("USERNAME"))
+                .unwrap_or_default()
+        } else {
+            current.to_string()
+        };
+        Self {
+            name,
+            focused: false,
+        }
+    }
+
+    pub fn ui(&mut self, ctx: &egui::Context) -> (Option<Action>, bool) {
+        let (mut submit, mut cancel) = (false, false);
+        let modal = egui::Modal::new(egui::Id::unique("analyst-name")).show(ctx, |ui| {
+            ui.set_min_width(380.0);
+            ui.heading("Your name");
+            ui.label("Footprints you draw carry it as their author. Kept for next time.");
+            let r = ui.add(egui::TextEdit::singleline(&mut self.name).desired_width(f32::INFINITY));
+            if !self.focused {
+                r.request_focus();
+                self.focused = true;
+            }
+            if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                submit = true;
+            }
+            ui.horizontal(|ui| {
+                if ui.button("OK").clicked() {
+                    submit = true;
+                }
+                if ui.button("Later").clicked() {
+                    cancel = true;
+                }
+            });
+        });
+        if submit && !self.name.trim().is_empty() {
+            return (
+                Some(Action::SetAnalystName(self.name.trim().to_string())),
+                true,
+            );
+        }
+        (None, cancel || modal.should_close())
+    }
+}

@@ -1,0 +1,241 @@
+//! The sites list and the current site's timeline.
+
+use crate::app::actions::Action;
+use crate::app::commands::Command;
+use crate::app::imagery::ImageStore;
+use crate::app::state::{Pair, Side};
+use crate::app::theme::{AFTER_COLOR, BEFORE_COLOR, WARNING_COLOR};
+use crate::editing::Document;
+use crate::model::{DatedImage, Site, SiteCounts};
+use egui::{Color32, RichText, Ui, Vec2};
+
+/// Sites, then the current site's timeline: date, name and thumbnail per image, with buttons
+/// that make it the before or the after image. `follow` scrolls the timeline to the compared
+/// images (after they changed by key).
+pub fn sites_panel_ui(
+    ui: &mut Ui,
+    doc: &Document,
+    pair: &Pair,
+    images: &ImageStore,
+    follow: bool,
+) -> Vec<Action> {
+    let mut actions = Vec::new();
+    let project = doc.project();
+    ui.horizontal(|ui| {
+        ui.heading("Sites");
+        if ui
+            .small_button("+ Site")
+            .on_hover_text(format!(
+                "Add a site with its images ({})",
+                Command::AddSite.shortcut_text()
+            ))
+            .clicked()
+        {
+            actions.push(Action::ShowAddSite);
+        }
+    });
+    for site in &project.sites {
+        let selected = pair.site == Some(site.id);
+        let counts = SiteCounts::of(site);
+        let label = format!(
+            "{}  ({} images, {} footprints)",
+            site.name,
+            site.images.len(),
+            counts.footprints
+        );
+        let r = ui
+            .selectable_label(selected, label)
+            .on_hover_text(if site.note.is_empty() {
+                "Show this site (right click: rename)".to_string()
+            } else {
+                site.note.clone()
+            });
+        if r.clicked() && !selected {
+            actions.push(Action::SelectSite(site.id));
+        }
+        r.context_menu(|ui| {
+            if ui.button("Rename…").clicked() {
+                if !selected {
+                    actions.push(Action::SelectSite(site.id));
+                }
+                actions.push(Action::ShowRenameSite);
+                ui.close();
+            }
+        });
+    }
+    let Some(site) = pair.site.and_then(|id| project.site(id)) else {
+        return actions;
+    };
+    ui.separator();
+    ui.horizontal(|ui| {
+        ui.heading("Timeline");
+        if ui
+            .small_button("+ Images")
+            .on_hover_text(format!(
+                "Add dated images to {} ({})",
+                site.name,
+                Command::AddImages.shortcut_text()
+            ))
+            .clicked()
+        {
+            actions.push(Action::ShowAddImages);
+        }
+    });
+    ui.label(
+        RichText::new("B / A: compare as before / after.  [ ] step after,  { } step before")
+            .small()
+            .weak(),
+    );
+    egui::ScrollArea::vertical()
+        .id_salt("timeline")
+        .auto_shrink([false, true])
+        .max_height(ui.available_height() - 190.0)
+        .show(ui, |ui| {
+            for img in site.images_by_date() {
+                timeline_entry_ui(ui, site, doc, img, pair, images, follow, &mut actions);
+            }
+        });
+    actions
+}
+
+#[allow(clippy::too_many_arguments)]
+fn timeline_entry_ui(
+    ui: &mut Ui,
+    site: &Site,
+    doc: &Document,
+    img: &DatedImage,
+    pair: &Pair,
+    images: &ImageStore,
+    follow: bool,
+    actions: &mut Vec<Action>,
+) {
+    let site_id = site.id;
+    let is_before = pair.before == Some(img.id);
+    let is_after = pair.after == Some(img.id);
+    let frame_color = match (is_before, is_after) {
+        (true, _) => BEFORE_COLOR,
+        (_, true) => AFTER_COLOR,
+        _ => Color32::from_gray(60),
+    };
+    let frame = egui::Frame::group(ui.style())
+        .stroke(egui::Stroke::new(
+            if is_before || is_after { 2.0 } else { 1.0 },
+            frame_color,
+        ))
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal(|ui| {
+                let thumb_size = Vec2::new(64.0, 64.0);
+                let path = doc.image_file(&img.path);
+                match images.thumbnail(&path) {
+                    Some(t) => {
+                        let size = t.size_vec2();
+                        let scale = (thumb_size.x / size.x).min(thumb_size.y / size.y);
+                        ui.image((t.id(), size * scale));
+                    }
+                    None => {
+                        let (rect, _) = ui.allocate_exact_size(thumb_size, egui::Sense::hover());
+                        ui.painter().rect_filled(rect, 2.0, Color32::from_gray(45));
+                        // A file that is there but cannot be read is damaged, not missing.
+                        let failed = images.get(&path).and_then(|s| s.error()).is_some();
+                        let word = match (failed, path.exists()) {
+                            (false, _) => "…",
+                            (true, false) => "missing",
+                            (true, true) => "unreadable",
+                        };
+                        ui.painter().text(
+                            rect.center(),
+                            egui::Align2::CENTER_CENTER,
+                            word,
+                            egui::FontId::proportional(11.0),
+                            if failed { WARNING_COLOR } else { Color32::GRAY },
+                        );
+                    }
+                }
+                ui.vertical(|ui| {
+                    let date = match img.date {
+                        crate::model::CaptureDate::Unknown => {
+                            RichText::new("date unknown").color(Color32::from_rgb(255, 170, 90))
+                        }
+                        d => RichText::new(d.to_string()),
+                    };
+                    let date = ui
+                        .add(egui::Label::new(date.strong().size(16.0)).sense(egui::Sense::click()))
+                        .on_hover_text("Click to set the capture date");
+                    if date.clicked() {
+                        actions.push(Action::ShowDateDialog {
+                            site: site_id,
+                            image: img.id,
+                        });
+                    }
+                    ui.label(RichText::new(img.file_name()).small())
+                        .on_hover_text(format!("{}\n{}", img.path, img.source));
+                    ui.horizontal(|ui| {
+                        let b = ui
+                            .selectable_label(
+                                is_before,
+                                RichText::new("B").color(BEFORE_COLOR).strong(),
+                            )
+                            .on_hover_text("Compare this image as the before image");
+                        if b.clicked() && !is_before {
+                            actions.push(Action::SetImage(Side::Before, img.id));
+                        }
+                        let a = ui
+                            .selectable_label(
+                                is_after,
+                                RichText::new("A").color(AFTER_COLOR).strong(),
+                            )
+                            .on_hover_text("Compare this image as the after image");
+                        if a.clicked() && !is_after {
+                            actions.push(Action::SetImage(Side::After, img.id));
+                        }
+                    });
+                });
+            });
+        });
+    if follow && (is_before || is_after) {
+        frame.response.scroll_to_me(None);
+    }
+    let users: Vec<_> = site
+        .footprints
+        .iter()
+        .filter(|f| f.before == img.id || f.after == img.id)
+        .map(|f| f.id)
+        .collect();
+    frame.response.context_menu(|ui| {
+        let is_reference = site.reference_image == Some(img.id);
+        let why_not = if !users.is_empty() {
+            Some(format!("Used by {}", crate::editing::ops::names(&users)))
+        } else if is_reference && site.images.len() > 1 {
+            None
+        } else if is_reference {
+            Some("The site's only image".to_string())
+        } else {
+            None
+        };
+        let r = ui.add_enabled(
+            why_not.is_none(),
+            egui::Button::new("Remove from this site"),
+        );
+        let r = match &why_not {
+            Some(w) => r.on_disabled_hover_text(w),
+            None => {
+                r.on_hover_text("Remove this image from the project (undoable); the file stays")
+            }
+        };
+        if r.clicked() {
+            actions.push(Action::RemoveImage {
+                site: site_id,
+                image: img.id,
+            });
+            ui.close();
+        }
+        if ui.button("Set capture date…").clicked() {
+            actions.push(Action::ShowDateDialog {
+                site: site_id,
+                image: img.id,
+            });
+            ui.close();
+        }
+    });
+}

@@ -1,0 +1,86 @@
+//! The status bar: pointer position, zoom, which image is under the pointer, the tool's state,
+//! loading progress and notices.
+
+use crate::app::canvas::{Hover, HoverShows};
+use crate::app::imagery::ImageStore;
+use crate::app::state::{CompareState, Pair, Side};
+use crate::app::theme::stage_label;
+use crate::editing::Document;
+use egui::Ui;
+
+/// What the status bar shows.
+pub struct StatusInput<'a> {
+    pub hover: Option<&'a Hover>,
+    pub state: &'a CompareState,
+    pub pair: &'a Pair,
+    pub doc: Option<&'a Document>,
+    pub images: &'a ImageStore,
+    /// A recent notice (a refusal, "Saved").
+    pub message: Option<&'a str>,
+    /// Where the active tool is ("Polygon: 3 corners…").
+    pub tool_status: String,
+}
+
+/// Cursor position, zoom, which image is under the cursor, the tool, loading progress and
+/// notices.
+pub fn status_bar_ui(ui: &mut Ui, input: StatusInput<'_>) {
+    let StatusInput {
+        hover,
+        state,
+        pair,
+        doc,
+        images,
+        message,
+        tool_status,
+    } = input;
+    ui.horizontal(|ui| {
+        match hover {
+            Some(h) => {
+                ui.monospace(format!(
+                    "x {:>9.1}  y {:>9.1} px",
+                    h.site_point.x, h.site_point.y
+                ));
+            }
+            None => {
+                ui.monospace(format!("{:<28}", "x –  y –"));
+            }
+        }
+        ui.separator();
+        let ppp = ui.ctx().pixels_per_point();
+        ui.monospace(format!("zoom {:>7.1} %", state.view.percent(ppp)));
+        ui.separator();
+        if let (Some(h), Some(doc)) = (hover, doc) {
+            let site = pair.site.and_then(|id| doc.project().site(id));
+            let describe = |side: Side| {
+                pair.image(side)
+                    .and_then(|id| site.and_then(|s| s.image(id)))
+                    .map(|i| format!("{} {} ({})", side.label(), i.date, i.file_name()))
+                    .unwrap_or_else(|| format!("{} –", side.label()))
+            };
+            let text = match h.showing {
+                HoverShows::One(side) => describe(side),
+                HoverShows::Blend => format!(
+                    "{} over {} at {:.0} %",
+                    describe(Side::After),
+                    describe(Side::Before),
+                    state.overlay_opacity * 100.0
+                ),
+            };
+            ui.label(text);
+            ui.separator();
+        }
+        ui.label(egui::RichText::new(tool_status).strong());
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            for (name, stage, fraction) in images.loading() {
+                let bar = egui::ProgressBar::new(fraction.unwrap_or(0.0))
+                    .desired_width(260.0)
+                    .animate(fraction.is_none())
+                    .text(format!("{name}: {}", stage_label(stage)));
+                ui.add(bar);
+            }
+            if let Some(m) = message {
+                ui.label(egui::RichText::new(m).color(crate::app::theme::WARNING_COLOR));
+            }
+        });
+    });
+}
