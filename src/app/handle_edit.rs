@@ -131,8 +131,25 @@ impl SiteDiffApp {
                     self.compare.fit_pending = true;
                 }
                 self.pair.repair(doc.project());
-                self.selection = crate::editing::Selection::of(replayed.selection);
+                // Select what the step changed (a moved corner's footprint, deleted footprints
+                // brought back); when that is gone (an undone drawing), what was selected
+                // on the other side of the step.
                 let site = self.pair.site.and_then(|id| doc.project().site(id));
+                let affected: Vec<_> = replayed
+                    .touched
+                    .footprints
+                    .iter()
+                    .filter(|(s, f)| {
+                        Some(*s) == self.pair.site
+                            && site.is_some_and(|x| x.footprint(*f).is_some())
+                    })
+                    .map(|(_, f)| *f)
+                    .collect();
+                self.selection = if affected.is_empty() {
+                    crate::editing::Selection::of(replayed.selection)
+                } else {
+                    crate::editing::Selection::of(affected)
+                };
                 self.selection.repair(site);
                 let verb = if undo { "Undid" } else { "Redid" };
                 self.notify(format!("{verb} {}", replayed.label));

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod xvfb;
+
 use image::{Rgb, RgbImage};
 use sitediff::io::save_project;
 use sitediff::model::{
@@ -168,8 +170,9 @@ pub mod ui {
         h.step();
         if modifiers != Modifiers::NONE {
             h.event(Event::ModifiersChanged(Modifiers::NONE));
-            h.step();
         }
+        // One more frame so the panels show what the click changed.
+        h.step();
     }
 
     /// Two clicks in quick succession (the second arrives as a double-click).

@@ -207,10 +207,11 @@ struct Style {
 
 impl Style {
     fn fill_color(&self) -> Color32 {
+        // Light enough to see the roof through it.
         let alpha = match (self.selected, self.strong) {
-            (true, _) => 0.30,
-            (false, true) => 0.20,
-            (false, false) => 0.07,
+            (true, _) => 0.16,
+            (false, true) => 0.12,
+            (false, false) => 0.05,
         };
         self.color.gamma_multiply(alpha)
     }

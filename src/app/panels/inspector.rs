@@ -128,7 +128,7 @@ pub fn inspector_ui(
             });
             ui.end_row();
 
-            ui.label("Tags");
+            let tags_label = ui.label("Tags");
             ui.vertical(|ui| {
                 let mut tags: Vec<&String> = fps.iter().flat_map(|f| f.tags.iter()).collect();
                 tags.sort();
@@ -150,7 +150,7 @@ pub fn inspector_ui(
                         }
                     }
                 });
-                tag_input_ui(ui, state, input, &ids, &mut actions);
+                tag_input_ui(ui, state, input, &ids, tags_label.id, &mut actions);
             });
             ui.end_row();
 
@@ -249,13 +249,16 @@ fn tag_input_ui(
     state: &mut InspectorState,
     input: &InspectorInput<'_>,
     ids: &[FootprintId],
+    label: egui::Id,
     actions: &mut Vec<Action>,
 ) {
-    let r = ui.add(
-        egui::TextEdit::singleline(&mut state.tag_input)
-            .hint_text("add a tag…")
-            .desired_width(160.0),
-    );
+    let r = ui
+        .add(
+            egui::TextEdit::singleline(&mut state.tag_input)
+                .hint_text("add a tag…")
+                .desired_width(160.0),
+        )
+        .labelled_by(label);
     let typed = state.tag_input.trim().to_lowercase();
     let matches: Vec<&String> = input
         .site_tags
