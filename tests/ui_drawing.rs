@@ -432,3 +432,77 @@ fn a_corner_snaps_to_a_neighbour_and_alt_does_not_snap() {
         "snapped exactly"
     );
 }
+
+#[test]
+fn c_gives_a_renovation_its_own_after_outline_which_the_after_pane_edits_alone() {
+    let (_dir, mut h) = loaded_harness();
+    zoom_in(&mut h, 1.0);
+    let inside = screen_of(h.state(), 0, Point::new(260.0, 160.0));
+    click_at(&mut h, inside);
+    key(&mut h, egui::Key::C);
+    let f = footprints(&h)[0].clone();
+    assert_eq!(f.kind, ChangeKind::Renovated);
+    assert_eq!(f.after_outline.as_ref(), Some(&f.outline));
+    // Drag the after-outline's corner (300, 200) in the after pane, outward.
+    let from = screen_of(h.state(), 1, Point::new(300.0, 200.0));
+    drag(
+        &mut h,
+        PointerButton::Primary,
+        from,
+        from + Vec2::new(40.0, 0.0),
+    );
+    let f = footprints(&h)[0].clone();
+    assert_eq!(
+        f.outline.0[2],
+        Point::new(300.0, 200.0),
+        "the before outline stays"
+    );
+    let after = f.after_outline.unwrap();
+    assert!(
+        after.0[2].x > 300.0 + 20.0 / h.state().compare.view.zoom,
+        "{after:?}"
+    );
+    // In the before pane the same drag moves the outline, not the after-outline.
+    let from = screen_of(h.state(), 0, Point::new(220.0, 120.0));
+    drag(
+        &mut h,
+        PointerButton::Primary,
+        from,
+        from + Vec2::new(-20.0, 0.0),
+    );
+    let g = footprints(&h)[0].clone();
+    assert!(g.outline.0[0].x < 220.0);
+    assert_eq!(g.after_outline.unwrap(), after);
+}
+
+#[test]
+fn overlapping_footprints_of_one_kind_are_warned_in_the_inspector_and_the_list() {
+    let (_dir, mut h) = loaded_harness();
+    // Draw a new building across F1 (220..300, 120..200), labelled like F1: new.
+    key(&mut h, egui::Key::N);
+    key(&mut h, egui::Key::B);
+    click_site_points(
+        &mut h,
+        0,
+        &[
+            Point::new(260.0, 170.0),
+            Point::new(340.0, 170.0),
+            Point::new(340.0, 230.0),
+        ],
+    );
+    h.step();
+    assert_eq!(newest(&h).kind, ChangeKind::New);
+    assert!(
+        h.query_by_label("! overlaps F1, which has the same change kind")
+            .is_some()
+    );
+    // The list filtered to warnings shows both.
+    h.get_by_label("! only").click();
+    h.step();
+    h.step();
+    assert_eq!(h.state().list_rows(), &[FootprintId(1), FootprintId(2)]);
+    // Relabelled demolished, the warning goes.
+    key(&mut h, egui::Key::D);
+    h.step();
+    assert!(h.state().warnings().is_empty());
+}

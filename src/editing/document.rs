@@ -299,4 +299,28 @@ mod tests {
         }
         assert_eq!(doc.changes_since(r0), None, "too far back: rebuild");
     }
+
+    #[test]
+    fn a_hand_edited_id_counter_at_the_top_of_the_range_is_an_error_when_drawing() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("p.ron");
+        let mut p = doc_in(dir.path()).project().clone();
+        p.next_ids.footprint = u32::MAX;
+        crate::io::save_project(&p, &file).unwrap();
+        let doc = Document::open(&file).unwrap();
+        let err = doc.next_footprint_ids(1).unwrap_err();
+        assert!(
+            err.to_string().contains("no footprint ids are left"),
+            "{err}"
+        );
+        // One below the top: exactly one more footprint, then the error.
+        let mut p = p;
+        p.next_ids.footprint = u32::MAX - 1;
+        let doc = Document::new(file, p, true);
+        assert_eq!(
+            doc.next_footprint_ids(1).unwrap(),
+            vec![crate::model::FootprintId(u32::MAX - 1)]
+        );
+        assert!(doc.next_footprint_ids(2).is_err());
+    }
 }

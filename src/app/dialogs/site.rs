@@ -86,12 +86,14 @@ impl AddImagesDialog {
             ui.heading(title);
             if self.site.is_none() {
                 ui.horizontal(|ui| {
-                    ui.label("Site name");
-                    let r = ui.add(
-                        egui::TextEdit::singleline(&mut self.site_name)
-                            .hint_text("e.g. North harbour")
-                            .desired_width(300.0),
-                    );
+                    let label = ui.label("Site name");
+                    let r = ui
+                        .add(
+                            egui::TextEdit::singleline(&mut self.site_name)
+                                .hint_text("e.g. North harbour")
+                                .desired_width(300.0),
+                        )
+                        .labelled_by(label.id);
                     if !self.focused {
                         r.request_focus();
                         self.focused = true;

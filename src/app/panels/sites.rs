@@ -137,19 +137,27 @@ fn timeline_entry_ui(
                         let (rect, _) = ui.allocate_exact_size(thumb_size, egui::Sense::hover());
                         ui.painter().rect_filled(rect, 2.0, Color32::from_gray(45));
                         // A file that is there but cannot be read is damaged, not missing.
-                        let failed = images.get(&path).and_then(|s| s.error()).is_some();
-                        let word = match (failed, path.exists()) {
-                            (false, _) => "…",
-                            (true, false) => "missing",
-                            (true, true) => "unreadable",
+                        let failed = images.get(&path).and_then(|s| s.error());
+                        let (word, why) = match (failed, path.exists()) {
+                            (None, _) => ("…", "Loading"),
+                            (Some(_), false) => ("missing", "The file is not there"),
+                            (Some(_), true) => {
+                                ("unreadable", "The file is there but cannot be read")
+                            }
                         };
-                        ui.painter().text(
-                            rect.center(),
-                            egui::Align2::CENTER_CENTER,
-                            word,
-                            egui::FontId::proportional(11.0),
-                            if failed { WARNING_COLOR } else { Color32::GRAY },
-                        );
+                        let color = if failed.is_some() {
+                            WARNING_COLOR
+                        } else {
+                            Color32::GRAY
+                        };
+                        ui.put(
+                            rect,
+                            egui::Label::new(RichText::new(word).small().color(color)),
+                        )
+                        .on_hover_text(match failed {
+                            Some(err) => format!("{why}: {err}"),
+                            None => why.to_string(),
+                        });
                     }
                 }
                 ui.vertical(|ui| {
@@ -202,7 +210,9 @@ fn timeline_entry_ui(
         .filter(|f| f.before == img.id || f.after == img.id)
         .map(|f| f.id)
         .collect();
-    frame.response.context_menu(|ui| {
+    // A right click anywhere on the entry (outside its buttons) opens its menu.
+    let entry = frame.response.interact(egui::Sense::click());
+    entry.context_menu(|ui| {
         let is_reference = site.reference_image == Some(img.id);
         let why_not = if !users.is_empty() {
             Some(format!("Used by {}", crate::editing::ops::names(&users)))
