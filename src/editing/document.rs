@@ -314,7 +314,6 @@ mod tests {
             "{err}"
         );
         // One below the top: exactly one more footprint, then the error.
-        let mut p = p;
         p.next_ids.footprint = u32::MAX - 1;
         let doc = Document::new(file, p, true);
         assert_eq!(
