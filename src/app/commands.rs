@@ -227,386 +227,68 @@ macro_rules! spec {
 }
 
 /// The table. Order is menu and sheet order within each group.
+#[rustfmt::skip]
 pub const TABLE: &[Spec] = &[
-    spec!(
-        NewProject,
-        Files,
-        "New project from images…",
-        [cmd(Key::N)],
-        "Start a project from dated images"
-    ),
+    spec!(NewProject, Files, "New project from images…", [cmd(Key::N)], "Start a project from dated images"),
     spec!(Open, Files, "Open…", [cmd(Key::O)], "Open a project file"),
     spec!(Save, Files, "Save", [cmd(Key::S)], "Save the project"),
-    spec!(
-        SaveAs,
-        Files,
-        "Save as…",
-        [cmd_shift(Key::S)],
-        "Save the project under another name"
-    ),
-    spec!(
-        Quit,
-        Files,
-        "Quit",
-        [cmd(Key::Q)],
-        "Close the window (asks about unsaved changes)"
-    ),
+    spec!(SaveAs, Files, "Save as…", [cmd_shift(Key::S)], "Save the project under another name"),
+    spec!(Quit, Files, "Quit", [cmd(Key::Q)], "Close the window (asks about unsaved changes)"),
     spec!(Undo, Edit, "Undo", [cmd(Key::Z)], "Undo the last change"),
-    spec!(
-        Redo,
-        Edit,
-        "Redo",
-        [cmd_shift(Key::Z), cmd(Key::Y)],
-        "Redo what was undone"
-    ),
-    spec!(
-        SelectAll,
-        Edit,
-        "Select all footprints",
-        [cmd(Key::A)],
-        "Select every footprint of the site"
-    ),
-    spec!(
-        SelectNext,
-        Edit,
-        "Select next footprint",
-        [k(Key::Tab)],
-        "Select the next footprint of the list and show it"
-    ),
-    spec!(
-        SelectPrevious,
-        Edit,
-        "Select previous footprint",
-        [shift(Key::Tab)],
-        "Select the previous footprint of the list and show it"
-    ),
-    spec!(
-        Delete,
-        Edit,
-        "Delete",
-        [k(Key::Delete), k(Key::Backspace)],
-        "Delete the selected footprints (or the active corner)"
-    ),
-    spec!(
-        ToolSelect,
-        Tools,
-        "Select / edit",
-        [k(Key::V), k(Key::Escape)],
-        "Select and edit footprints; Esc returns here"
-    ),
-    spec!(
-        ToolBuilding,
-        Tools,
-        "Building",
-        [k(Key::B)],
-        "Three clicks: a wall, then the depth (Shift: axis-aligned); or drag a rectangle"
-    ),
-    spec!(
-        ToolPolygon,
-        Tools,
-        "Polygon",
-        [k(Key::A)],
-        "Click each corner; close on the first, double-click or Enter"
-    ),
-    spec!(
-        LabelDemolished,
-        Footprints,
-        "Label demolished",
-        [k(Key::D)],
-        "There before, gone after"
-    ),
-    spec!(
-        LabelNew,
-        Footprints,
-        "Label new",
-        [k(Key::N)],
-        "Absent before, there after"
-    ),
-    spec!(
-        LabelRenovated,
-        Footprints,
-        "Label renovated",
-        [k(Key::R)],
-        "There at both dates, visibly changed"
-    ),
-    spec!(
-        Square,
-        Footprints,
-        "Square corners",
-        [k(Key::Q)],
-        "Make the corners right angles (within 18°)"
-    ),
-    spec!(
-        CopyOutlineToAfter,
-        Footprints,
-        "Copy outline to the after date",
-        [k(Key::C)],
-        "Give a renovation its own after-outline, to reshape in the after pane"
-    ),
-    spec!(
-        RemoveAfterOutline,
-        Footprints,
-        "Remove the after-outline",
-        [],
-        "One outline for both dates again"
-    ),
-    spec!(
-        NudgeLeft,
-        Footprints,
-        "Nudge left",
-        [cmd(Key::ArrowLeft)],
-        "Move the selection 1 site pixel"
-    ),
-    spec!(
-        NudgeRight,
-        Footprints,
-        "Nudge right",
-        [cmd(Key::ArrowRight)],
-        "Move the selection 1 site pixel"
-    ),
-    spec!(
-        NudgeUp,
-        Footprints,
-        "Nudge up",
-        [cmd(Key::ArrowUp)],
-        "Move the selection 1 site pixel"
-    ),
-    spec!(
-        NudgeDown,
-        Footprints,
-        "Nudge down",
-        [cmd(Key::ArrowDown)],
-        "Move the selection 1 site pixel"
-    ),
-    spec!(
-        NudgeLeftFar,
-        Footprints,
-        "Nudge left 10 px",
-        [cmd_shift(Key::ArrowLeft)],
-        "Move the selection 10 site pixels"
-    ),
-    spec!(
-        NudgeRightFar,
-        Footprints,
-        "Nudge right 10 px",
-        [cmd_shift(Key::ArrowRight)],
-        "Move the selection 10 site pixels"
-    ),
-    spec!(
-        NudgeUpFar,
-        Footprints,
-        "Nudge up 10 px",
-        [cmd_shift(Key::ArrowUp)],
-        "Move the selection 10 site pixels"
-    ),
-    spec!(
-        NudgeDownFar,
-        Footprints,
-        "Nudge down 10 px",
-        [cmd_shift(Key::ArrowDown)],
-        "Move the selection 10 site pixels"
-    ),
-    spec!(
-        ZoomToSelection,
-        Footprints,
-        "Zoom to selection",
-        [k(Key::Z)],
-        "Centre and zoom the panes on the selected footprints"
-    ),
-    spec!(
-        AddImages,
-        Sites,
-        "Add images to this site…",
-        [cmd(Key::I)],
-        "Add dated images to the current site"
-    ),
-    spec!(
-        AddSite,
-        Sites,
-        "Add a site…",
-        [cmd_shift(Key::N)],
-        "Add a site with its images"
-    ),
-    spec!(
-        RenameSite,
-        Sites,
-        "Rename this site…",
-        [k(Key::F2)],
-        "Rename the current site"
-    ),
-    spec!(
-        SideBySide,
-        Compare,
-        "Side by side",
-        [k(Key::Num1)],
-        "Before left, after right, linked"
-    ),
-    spec!(
-        Swipe,
-        Compare,
-        "Swipe",
-        [k(Key::Num2)],
-        "One pane; drag the divider between the dates"
-    ),
-    spec!(
-        Blink,
-        Compare,
-        "Blink",
-        [k(Key::Num3)],
-        "One pane flipping between the dates"
-    ),
-    spec!(
-        Overlay,
-        Compare,
-        "Overlay",
-        [k(Key::Num4)],
-        "The after image over the before image"
-    ),
-    spec!(
-        AfterEarlier,
-        Compare,
-        "After image: earlier date",
-        [k(Key::OpenBracket), k(Key::PageUp)],
-        "Step the after image back in time"
-    ),
-    spec!(
-        AfterLater,
-        Compare,
-        "After image: later date",
-        [k(Key::CloseBracket), k(Key::PageDown)],
-        "Step the after image on in time"
-    ),
-    spec!(
-        BeforeEarlier,
-        Compare,
-        "Before image: earlier date",
-        [
-            k(Key::OpenCurlyBracket),
-            shift(Key::OpenBracket),
-            shift(Key::PageUp)
-        ],
-        "Step the before image back in time"
-    ),
-    spec!(
-        BeforeLater,
-        Compare,
-        "Before image: later date",
-        [
-            k(Key::CloseCurlyBracket),
-            shift(Key::CloseBracket),
-            shift(Key::PageDown)
-        ],
-        "Step the before image on in time"
-    ),
-    spec!(
-        SwapPair,
-        Compare,
-        "Swap before and after",
-        [k(Key::X)],
-        "Exchange the two compared images"
-    ),
-    spec!(
-        FlipBlink,
-        Compare,
-        "Blink: show the other date",
-        [k(Key::T)],
-        "Flip the blink pane now"
-    ),
-    spec!(
-        BlinkTimer,
-        Compare,
-        "Blink: start / stop the timer",
-        [k(Key::P)],
-        "Flip automatically"
-    ),
-    spec!(
-        SliderLess,
-        Compare,
-        "Divider / opacity left",
-        [shift(Key::ArrowLeft)],
-        "Move the swipe divider left, or lower the overlay opacity"
-    ),
-    spec!(
-        SliderMore,
-        Compare,
-        "Divider / opacity right",
-        [shift(Key::ArrowRight)],
-        "Move the swipe divider right, or raise the overlay opacity"
-    ),
-    spec!(
-        ToggleFootprints,
-        View,
-        "Show footprints",
-        [k(Key::L)],
-        "Show or hide the footprints"
-    ),
-    spec!(
-        ZoomFit,
-        View,
-        "Fit to image",
-        [k(Key::F)],
-        "Show the whole site"
-    ),
-    spec!(
-        ZoomActual,
-        View,
-        "100 %",
-        [k(Key::Num0)],
-        "One image pixel per screen pixel"
-    ),
-    spec!(
-        ZoomIn,
-        View,
-        "Zoom in",
-        [k(Key::Plus), k(Key::Equals)],
-        "Zoom in at the centre"
-    ),
-    spec!(
-        ZoomOut,
-        View,
-        "Zoom out",
-        [k(Key::Minus)],
-        "Zoom out at the centre"
-    ),
-    spec!(
-        PanLeft,
-        View,
-        "Pan left",
-        [k(Key::ArrowLeft)],
-        "Pan by a tenth of the view"
-    ),
-    spec!(
-        PanRight,
-        View,
-        "Pan right",
-        [k(Key::ArrowRight)],
-        "Pan by a tenth of the view"
-    ),
-    spec!(
-        PanUp,
-        View,
-        "Pan up",
-        [k(Key::ArrowUp)],
-        "Pan by a tenth of the view"
-    ),
-    spec!(
-        PanDown,
-        View,
-        "Pan down",
-        [k(Key::ArrowDown)],
-        "Pan by a tenth of the view"
-    ),
-    spec!(
-        Help,
-        Help,
-        "Keyboard shortcuts",
-        [k(Key::F1), k(Key::Questionmark)],
-        "This sheet"
-    ),
+    spec!(Redo, Edit, "Redo", [cmd_shift(Key::Z), cmd(Key::Y)], "Redo what was undone"),
+    spec!(SelectAll, Edit, "Select all footprints", [cmd(Key::A)], "Select every footprint of the site"),
+    spec!(SelectNext, Edit, "Select next footprint", [k(Key::Tab)], "Select the next footprint of the list and show it"),
+    spec!(SelectPrevious, Edit, "Select previous footprint", [shift(Key::Tab)], "Select the previous footprint of the list and show it"),
+    spec!(Delete, Edit, "Delete", [k(Key::Delete), k(Key::Backspace)], "Delete the selected footprints (or the active corner)"),
+    spec!(ToolSelect, Tools, "Select / edit", [k(Key::V), k(Key::Escape)], "Select and edit footprints; Esc returns here"),
+    spec!(ToolBuilding, Tools, "Building", [k(Key::B)], "Three clicks: a wall, then the depth (Shift: axis-aligned); or drag a rectangle"),
+    spec!(ToolPolygon, Tools, "Polygon", [k(Key::A)], "Click each corner; close on the first, double-click or Enter"),
+    spec!(LabelDemolished, Footprints, "Label demolished", [k(Key::D)], "There before, gone after"),
+    spec!(LabelNew, Footprints, "Label new", [k(Key::N)], "Absent before, there after"),
+    spec!(LabelRenovated, Footprints, "Label renovated", [k(Key::R)], "There at both dates, visibly changed"),
+    spec!(Square, Footprints, "Square corners", [k(Key::Q)], "Make the corners right angles (within 18°)"),
+    spec!(CopyOutlineToAfter, Footprints, "Copy outline to the after date", [k(Key::C)], "Give a renovation its own after-outline, to reshape in the after pane"),
+    spec!(RemoveAfterOutline, Footprints, "Remove the after-outline", [], "One outline for both dates again"),
+    spec!(NudgeLeft, Footprints, "Nudge left", [cmd(Key::ArrowLeft)], "Move the selection 1 site pixel"),
+    spec!(NudgeRight, Footprints, "Nudge right", [cmd(Key::ArrowRight)], "Move the selection 1 site pixel"),
+    spec!(NudgeUp, Footprints, "Nudge up", [cmd(Key::ArrowUp)], "Move the selection 1 site pixel"),
+    spec!(NudgeDown, Footprints, "Nudge down", [cmd(Key::ArrowDown)], "Move the selection 1 site pixel"),
+    spec!(NudgeLeftFar, Footprints, "Nudge left 10 px", [cmd_shift(Key::ArrowLeft)], "Move the selection 10 site pixels"),
+    spec!(NudgeRightFar, Footprints, "Nudge right 10 px", [cmd_shift(Key::ArrowRight)], "Move the selection 10 site pixels"),
+    spec!(NudgeUpFar, Footprints, "Nudge up 10 px", [cmd_shift(Key::ArrowUp)], "Move the selection 10 site pixels"),
+    spec!(NudgeDownFar, Footprints, "Nudge down 10 px", [cmd_shift(Key::ArrowDown)], "Move the selection 10 site pixels"),
+    spec!(ZoomToSelection, Footprints, "Zoom to selection", [k(Key::Z)], "Centre and zoom the panes on the selected footprints"),
+    spec!(AddImages, Sites, "Add images to this site…", [cmd(Key::I)], "Add dated images to the current site"),
+    spec!(AddSite, Sites, "Add a site…", [cmd_shift(Key::N)], "Add a site with its images"),
+    spec!(RenameSite, Sites, "Rename this site…", [k(Key::F2)], "Rename the current site"),
+    spec!(SideBySide, Compare, "Side by side", [k(Key::Num1)], "Before left, after right, linked"),
+    spec!(Swipe, Compare, "Swipe", [k(Key::Num2)], "One pane; drag the divider between the dates"),
+    spec!(Blink, Compare, "Blink", [k(Key::Num3)], "One pane flipping between the dates"),
+    spec!(Overlay, Compare, "Overlay", [k(Key::Num4)], "The after image over the before image"),
+    spec!(AfterEarlier, Compare, "After image: earlier date", [k(Key::OpenBracket), k(Key::PageUp)], "Step the after image back in time"),
+    spec!(AfterLater, Compare, "After image: later date", [k(Key::CloseBracket), k(Key::PageDown)], "Step the after image on in time"),
+    spec!(BeforeEarlier, Compare, "Before image: earlier date", [k(Key::OpenCurlyBracket), shift(Key::OpenBracket), shift(Key::PageUp)], "Step the before image back in time"),
+    spec!(BeforeLater, Compare, "Before image: later date", [k(Key::CloseCurlyBracket), shift(Key::CloseBracket), shift(Key::PageDown)], "Step the before image on in time"),
+    spec!(SwapPair, Compare, "Swap before and after", [k(Key::X)], "Exchange the two compared images"),
+    spec!(FlipBlink, Compare, "Blink: show the other date", [k(Key::T)], "Flip the blink pane now"),
+    spec!(BlinkTimer, Compare, "Blink: start / stop the timer", [k(Key::P)], "Flip automatically"),
+    spec!(SliderLess, Compare, "Divider / opacity left", [shift(Key::ArrowLeft)], "Move the swipe divider left, or lower the overlay opacity"),
+    spec!(SliderMore, Compare, "Divider / opacity right", [shift(Key::ArrowRight)], "Move the swipe divider right, or raise the overlay opacity"),
+    spec!(ToggleFootprints, View, "Show footprints", [k(Key::L)], "Show or hide the footprints"),
+    spec!(ZoomFit, View, "Fit to image", [k(Key::F)], "Show the whole site"),
+    spec!(ZoomActual, View, "100 %", [k(Key::Num0)], "One image pixel per screen pixel"),
+    spec!(ZoomIn, View, "Zoom in", [k(Key::Plus), k(Key::Equals)], "Zoom in at the centre"),
+    spec!(ZoomOut, View, "Zoom out", [k(Key::Minus)], "Zoom out at the centre"),
+    spec!(PanLeft, View, "Pan left", [k(Key::ArrowLeft)], "Pan by a tenth of the view"),
+    spec!(PanRight, View, "Pan right", [k(Key::ArrowRight)], "Pan by a tenth of the view"),
+    spec!(PanUp, View, "Pan up", [k(Key::ArrowUp)], "Pan by a tenth of the view"),
+    spec!(PanDown, View, "Pan down", [k(Key::ArrowDown)], "Pan by a tenth of the view"),
+    spec!(Help, Help, "Keyboard shortcuts", [k(Key::F1), k(Key::Questionmark)], "This sheet"),
 ];
 
 /// Keys the active tool sees first, with what they do there (they fall through to the table
 /// when the tool has nothing to do with them).
+#[rustfmt::skip]
 pub const TOOL_KEYS: &[(ToolKind, KeyChord, &str)] = &[
     (
         ToolKind::Select,
@@ -648,6 +330,7 @@ pub const TOOL_KEYS: &[(ToolKind, KeyChord, &str)] = &[
 ];
 
 /// Pointer gestures, for the F1 sheet (they are bindings too, just not keys).
+#[rustfmt::skip]
 pub const POINTER: &[(&str, &str)] = &[
     ("Wheel", "Zoom at the pointer (every pane follows)"),
     (

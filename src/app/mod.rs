@@ -7,6 +7,7 @@
 
 pub mod actions;
 pub mod canvas;
+mod command_state;
 pub mod commands;
 pub mod dialogs;
 pub mod frame_stats;
@@ -265,80 +266,6 @@ impl SiteDiffApp {
             now,
             id,
         })
-    }
-
-    /// Whether a command can run now; `Err` says why not (tooltips, menus, context menu).
-    pub fn command_status(&self, cmd: Command) -> Result<(), String> {
-        use crate::editing::ops;
-        let Some(doc) = &self.doc else {
-            return match cmd {
-                Command::NewProject | Command::Open | Command::Quit | Command::Help => Ok(()),
-                _ => Err("Open a project first.".into()),
-            };
-        };
-        let site = self.pair.site.and_then(|id| doc.project().site(id));
-        let ids = self.selection.to_vec();
-        let now = Timestamp::now();
-        // Checking an operation on a huge selection every frame would cost too much; it is
-        // checked again when it runs.
-        let check = ids.len() <= 200;
-        match (cmd, site) {
-            (Command::Undo, _) => doc
-                .history()
-                .can_undo()
-                .then_some(())
-                .ok_or_else(|| "Nothing to undo.".into()),
-            (Command::Redo, _) => doc
-                .history()
-                .can_redo()
-                .then_some(())
-                .ok_or_else(|| "Nothing to redo.".into()),
-            (Command::ToolBuilding | Command::ToolPolygon, _) => {
-                let author = self.author();
-                self.new_footprint(&author, now).map(|_| ())
-            }
-            (
-                Command::LabelDemolished
-                | Command::LabelNew
-                | Command::LabelRenovated
-                | Command::Square
-                | Command::CopyOutlineToAfter
-                | Command::RemoveAfterOutline
-                | Command::Delete
-                | Command::ZoomToSelection
-                | Command::NudgeLeft
-                | Command::NudgeRight
-                | Command::NudgeUp
-                | Command::NudgeDown
-                | Command::NudgeLeftFar
-                | Command::NudgeRightFar
-                | Command::NudgeUpFar
-                | Command::NudgeDownFar,
-                None,
-            ) => Err("Choose a site first.".into()),
-            (cmd, Some(site)) if ids.is_empty() && is_footprint_command(cmd) => {
-                let _ = site;
-                Err("Select a footprint first.".into())
-            }
-            (Command::LabelDemolished, Some(site)) if check => {
-                ops::set_kind(site, &ids, ChangeKind::Demolished, now).map(|_| ())
-            }
-            (Command::LabelNew, Some(site)) if check => {
-                ops::set_kind(site, &ids, ChangeKind::New, now).map(|_| ())
-            }
-            (Command::LabelRenovated, Some(site)) if check => {
-                ops::set_kind(site, &ids, ChangeKind::Renovated, now).map(|_| ())
-            }
-            (Command::Square, Some(site)) if check => ops::square(site, &ids, now).map(|_| ()),
-            (Command::CopyOutlineToAfter, Some(site)) if check => {
-                ops::copy_outline_to_after(site, &ids, now).map(|_| ())
-            }
-            (Command::RemoveAfterOutline, Some(site)) if check => {
-                ops::remove_after_outline(site, &ids, now).map(|_| ())
-            }
-            (Command::AddImages | Command::RenameSite, None) => Err("Choose a site first.".into()),
-            _ => Ok(()),
-        }
     }
 
     /// Keeps warnings, tags and list rows of the current site up to date.
@@ -613,29 +540,6 @@ impl SiteDiffApp {
             self.title = title;
         }
     }
-}
-
-/// Commands that act on the selected footprints.
-fn is_footprint_command(cmd: Command) -> bool {
-    matches!(
-        cmd,
-        Command::LabelDemolished
-            | Command::LabelNew
-            | Command::LabelRenovated
-            | Command::Square
-            | Command::CopyOutlineToAfter
-            | Command::RemoveAfterOutline
-            | Command::Delete
-            | Command::ZoomToSelection
-            | Command::NudgeLeft
-            | Command::NudgeRight
-            | Command::NudgeUp
-            | Command::NudgeDown
-            | Command::NudgeLeftFar
-            | Command::NudgeRightFar
-            | Command::NudgeUpFar
-            | Command::NudgeDownFar
-    )
 }
 
 impl eframe::App for SiteDiffApp {

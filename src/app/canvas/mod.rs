@@ -4,37 +4,35 @@
 
 mod chrome;
 pub mod footprints;
+mod input;
 pub mod layout;
 mod legend;
+mod paint;
 pub mod preview;
 
 pub use chrome::{AFTER_COLOR, BEFORE_COLOR, side_color};
+pub use input::tool_actions;
+use input::{context_menu_ui, cursor_for, pan_input, swipe_divider_input};
 pub use layout::{HEADER_HEIGHT, Pane, layout, side_at};
+use paint::Painting;
 
 use super::actions::Action;
 use super::commands::Command;
-use super::imagery::tiles::{ImageDraw, PaintOutcome, UploadBudget, paint_image};
-use super::imagery::{Adjustments, ImageSlot, ImageStore};
+use super::imagery::tiles::{PaintOutcome, UploadBudget};
+use super::imagery::{Adjustments, ImageStore};
 use super::state::{CompareMode, CompareState, Pair, Side};
-use super::theme::stage_label;
 use super::view::ViewTransform;
 use crate::editing::Document;
-use crate::editing::derived::{Derived, Triangulations};
-use crate::editing::hit::{Hit, HitOptions, HitPart, hit};
+use crate::editing::derived::Derived;
+use crate::editing::hit::{Hit, HitOptions, hit};
 use crate::editing::index::SiteIndex;
 use crate::editing::ops::NewFootprint;
 use crate::editing::selection::{Selection, SelectionChange};
-use crate::editing::tools::{Mods, Pointer, Tool, ToolContext, ToolKind, ToolOutput};
+use crate::editing::tools::{Mods, Pointer, Tool, ToolContext, ToolKind};
 use crate::model::{BoundingBox, DatedImage, ImageId, Point, Site, Timestamp};
-use chrome::{
-    centered_text, header_ui, paint_blink_badge, paint_crosshair, paint_swipe_divider,
-    placeholder_ui,
-};
-use egui::{
-    Align2, Color32, CursorIcon, FontId, PointerButton, Pos2, Rect, Sense, Stroke, StrokeKind, Ui,
-    Vec2,
-};
-use footprints::{FootprintLayer, FootprintStats, OutlineChoice, paint_footprints};
+use chrome::{centered_text, header_ui, paint_blink_badge, paint_crosshair, paint_swipe_divider};
+use egui::{Color32, PointerButton, Pos2, Rect, Sense, Ui, Vec2};
+use footprints::{FootprintLayer, FootprintStats, OutlineChoice};
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -96,9 +94,9 @@ pub struct CanvasState<'a> {
 }
 
 /// A side's image record and file.
-struct SideImage<'a> {
-    record: &'a DatedImage,
-    path: std::path::PathBuf,
+pub(crate) struct SideImage<'a> {
+    pub(crate) record: &'a DatedImage,
+    pub(crate) path: std::path::PathBuf,
 }
 
 pub fn canvas_ui(ui: &mut Ui, input: CanvasInput<'_>, state: CanvasState<'_>) -> CanvasOutput {
@@ -475,69 +473,6 @@ pub fn canvas_ui(ui: &mut Ui, input: CanvasInput<'_>, state: CanvasState<'_>) ->
     out
 }
 
-/// A tool's answer as actions for the app.
-pub fn tool_actions(result: ToolOutput) -> Vec<Action> {
-    let mut v = Vec::new();
-    if let Some(op) = result.op {
-        v.push(Action::Apply(op));
-    }
-    if let Some(change) = result.select {
-        v.push(Action::Select(change));
-    }
-    if let Some(m) = result.message {
-        v.push(Action::Notify(m));
-    }
-    v
-}
-
-fn cursor_for(tool: &Tool, hover: Option<&Hit>, dragging: bool) -> CursorIcon {
-    match tool.kind() {
-        ToolKind::Building | ToolKind::Polygon => CursorIcon::Crosshair,
-        ToolKind::Select if dragging => CursorIcon::Grabbing,
-        ToolKind::Select => match hover.map(|h| h.part) {
-            Some(HitPart::Vertex(_)) | Some(HitPart::Midpoint(_)) => CursorIcon::Crosshair,
-            Some(_) => CursorIcon::PointingHand,
-            None => CursorIcon::Default,
-        },
-    }
-}
-
-/// The right-click menu over a footprint: the footprint commands of the table.
-fn context_menu_ui(
-    ui: &mut Ui,
-    selection: &Selection,
-    status: &dyn Fn(Command) -> Result<(), String>,
-    actions: &mut Vec<Action>,
-) {
-    if selection.is_empty() {
-        ui.label("No footprint here");
-        return;
-    }
-    ui.label(egui::RichText::new(crate::editing::ops::names(&selection.to_vec())).strong());
-    for cmd in [
-        Command::LabelDemolished,
-        Command::LabelNew,
-        Command::LabelRenovated,
-        Command::Square,
-        Command::CopyOutlineToAfter,
-        Command::RemoveAfterOutline,
-        Command::ZoomToSelection,
-        Command::Delete,
-    ] {
-        let state = status(cmd);
-        let button = egui::Button::new(cmd.spec().label).shortcut_text(cmd.shortcut_text());
-        let r = ui.add_enabled(state.is_ok(), button);
-        let r = match &state {
-            Err(why) => r.on_disabled_hover_text(why),
-            Ok(()) => r.on_hover_text(cmd.spec().help),
-        };
-        if r.clicked() {
-            actions.push(cmd.action());
-            ui.close();
-        }
-    }
-}
-
 /// The site frame's extent: the reference image's outline in site coordinates, once its size is
 /// known; else the first compared image that has a size.
 pub fn site_extent(site: &Site, doc: &Document, images: &ImageStore) -> Option<BoundingBox> {
@@ -582,213 +517,5 @@ pub fn focus_view(pane: Rect, target: BoundingBox, zoom: f64) -> ViewTransform {
     ViewTransform {
         center,
         zoom: zoom.clamp(super::view::MIN_ZOOM, super::view::MAX_ZOOM),
-    }
-}
-
-/// Wheel zooms at the cursor; middle or right drag (or left drag with Space held) pans. Left
-/// drag alone is left for the tools. Returns whether this pane is panning.
-fn pan_input(
-    ui: &Ui,
-    response: &egui::Response,
-    pane: Rect,
-    state: &mut CompareState,
-    space_pan: bool,
-) -> bool {
-    if let Some(pos) = response.hover_pos() {
-        let (wheel, pinch) = ui.input(|i| {
-            let mut notches = 0.0f64;
-            for e in &i.events {
-                if let egui::Event::MouseWheel { unit, delta, .. } = e {
-                    notches += match unit {
-                        egui::MouseWheelUnit::Line => delta.y as f64,
-                        egui::MouseWheelUnit::Page => delta.y as f64 * 10.0,
-                        egui::MouseWheelUnit::Point => delta.y as f64 / 50.0,
-                    };
-                }
-            }
-            (notches, i.zoom_delta() as f64)
-        });
-        if wheel != 0.0 {
-            state.view.zoom_at(pane, pos, 1.25f64.powf(wheel));
-        }
-        if (pinch - 1.0).abs() > 1e-6 {
-            state.view.zoom_at(pane, pos, pinch);
-        }
-    }
-    let pan_drag = response.dragged_by(PointerButton::Middle)
-        || response.dragged_by(PointerButton::Secondary)
-        || (space_pan && response.dragged_by(PointerButton::Primary) && !state.tool_drag);
-    if pan_drag {
-        state.view.pan_by_screen(response.drag_delta());
-        ui.ctx().set_cursor_icon(CursorIcon::Grabbing);
-    } else if space_pan && response.hovered() {
-        ui.ctx().set_cursor_icon(CursorIcon::Grab);
-    }
-    pan_drag
-}
-
-fn swipe_divider_input(ui: &Ui, pane: Rect, state: &mut CompareState) {
-    let x = pane.left() + state.swipe * pane.width();
-    let handle = Rect::from_min_max(
-        Pos2::new(x - 7.0, pane.top()),
-        Pos2::new(x + 7.0, pane.bottom()),
-    );
-    let response = ui
-        .interact(handle, ui.scope_id().with("swipe-divider"), Sense::drag())
-        .on_hover_cursor(CursorIcon::ResizeHorizontal)
-        .on_hover_text("Drag to reveal more of the before or the after image (Shift+Left/Right)");
-    if response.dragged()
-        && let Some(p) = response.interact_pointer_pos()
-    {
-        state.swipe = ((p.x - pane.left()) / pane.width()).clamp(0.0, 1.0);
-    }
-}
-
-/// What every image drawn in one frame shares.
-struct Painting<'a, F: Fn(Side) -> ToolContext<'a>> {
-    images: &'a mut ImageStore,
-    out: &'a mut CanvasOutput,
-    view: ViewTransform,
-    budget: UploadBudget,
-    site_id: crate::model::SiteId,
-    show_footprints: bool,
-    layer: &'a FootprintLayer<'a>,
-    triangles: &'a mut Triangulations,
-    tool: &'a Tool,
-    tool_ctx: F,
-}
-
-impl<'a, F: Fn(Side) -> ToolContext<'a>> Painting<'a, F> {
-    /// One date: its image (tinted), then its footprints and the tool's preview for that date.
-    #[allow(clippy::too_many_arguments)]
-    fn side(
-        &mut self,
-        ui: &mut Ui,
-        painter: &egui::Painter,
-        pane: Rect,
-        img: Option<&SideImage<'_>>,
-        side: Side,
-        tint: Color32,
-        outlines: OutlineChoice,
-    ) {
-        if self.image(ui, painter, pane, img, side, tint) {
-            self.overlays(painter, pane, side, outlines);
-        }
-    }
-
-    /// Footprints and the tool's preview for the date `side` over what is drawn.
-    fn overlays(
-        &mut self,
-        painter: &egui::Painter,
-        pane: Rect,
-        side: Side,
-        outlines: OutlineChoice,
-    ) {
-        if self.show_footprints {
-            let stats = paint_footprints(
-                painter,
-                pane,
-                &self.view,
-                self.layer,
-                self.triangles,
-                outlines,
-            );
-            self.out.footprints.visited += stats.visited;
-            self.out.footprints.drawn += stats.drawn;
-        }
-        let ctx = (self.tool_ctx)(side);
-        preview::paint_preview(painter, pane, &self.view, &self.tool.preview(&ctx));
-    }
-
-    /// Draws one side's image into `painter`'s clip rectangle of the pane, or what stands in for
-    /// it (a progress bar while loading, a placeholder when it cannot be read). False when
-    /// nothing should be drawn over it.
-    fn image(
-        &mut self,
-        ui: &mut Ui,
-        painter: &egui::Painter,
-        pane: Rect,
-        img: Option<&SideImage<'_>>,
-        side: Side,
-        tint: Color32,
-    ) -> bool {
-        let ctx = painter.ctx();
-        let clip = painter.clip_rect();
-        let Some(img) = img else {
-            centered_text(painter, clip, &format!("No {} image chosen", side.label()));
-            return true;
-        };
-        let slot: &mut ImageSlot = self.images.want(&img.path);
-        if slot.has_pixels()
-            && let Some(size) = slot.load.size()
-        {
-            let levels: Vec<_> = slot.load.levels().to_vec();
-            let exact: Vec<bool> = (0..levels.len())
-                .map(|k| slot.load.level_is_exact(k))
-                .collect();
-            let lut = *slot.lut();
-            let draw = ImageDraw {
-                levels: &levels,
-                exact: &exact,
-                size,
-                to_site: &img.record.to_site,
-                lut: &lut,
-                tint,
-            };
-            let outcome = paint_image(
-                painter,
-                pane,
-                &self.view,
-                &draw,
-                &mut slot.textures,
-                &mut self.budget,
-            );
-            self.out.drawn.push((side, outcome));
-            // Finer levels may still be on their way: keep painting while loading.
-            if slot.progress().is_some() {
-                ctx.request_repaint_after(Duration::from_millis(50));
-            }
-            return true;
-        }
-        if let Some(err) = slot.error().map(str::to_string) {
-            let actions = placeholder_ui(ui, clip, &img.path, img.record, &err, self.site_id);
-            self.out.actions.extend(actions);
-            // Footprints over the message would hide it; the other pane still has them.
-            return false;
-        }
-        // Still loading and nothing to draw yet: a progress bar, without footprints over it.
-        let (stage, fraction) = slot
-            .progress()
-            .unwrap_or((crate::io::loader::LoadStage::Queued, None));
-        let stage = stage_label(stage);
-        let text = match fraction {
-            Some(f) => format!("{}: {stage} {:.0} %", img.record.file_name(), f * 100.0),
-            None => format!("{}: {stage}…", img.record.file_name()),
-        };
-        let bar = Rect::from_center_size(
-            clip.center(),
-            Vec2::new((clip.width() * 0.6).min(360.0), 18.0),
-        );
-        painter.rect_stroke(
-            bar,
-            3.0,
-            Stroke::new(1.0, Color32::GRAY),
-            StrokeKind::Inside,
-        );
-        let f = fraction.unwrap_or(((ui.input(|i| i.time) * 0.7) % 1.0) as f32);
-        painter.rect_filled(
-            Rect::from_min_size(bar.min, Vec2::new(bar.width() * f, bar.height())),
-            3.0,
-            side_color(side).gamma_multiply(0.7),
-        );
-        painter.text(
-            bar.center_bottom() + Vec2::new(0.0, 8.0),
-            Align2::CENTER_TOP,
-            text,
-            FontId::proportional(14.0),
-            Color32::LIGHT_GRAY,
-        );
-        ctx.request_repaint_after(Duration::from_millis(50));
-        false
     }
 }

@@ -61,16 +61,32 @@ pub fn footprint_list_ui(ui: &mut Ui, state: &mut ListState, input: &ListInput<'
     let widths = [52.0, 96.0, 58.0, 84.0, 80.0];
     ui.horizontal(|ui| {
         for (key, w) in SortKey::ALL.into_iter().zip(widths) {
-            let arrow = match (state.sort == key, state.descending) {
-                (true, false) => " (up)",
-                (true, true) => " (down)",
-                _ => "",
-            };
+            let sorted = state.sort == key;
             let r = ui.add_sized(
                 [w, ROW_HEIGHT],
-                egui::Button::selectable(state.sort == key, format!("{}{arrow}", key.label())),
+                egui::Button::selectable(sorted, format!("{}   ", key.label())),
             );
-            if r.on_hover_text("Sort by this column").clicked() {
+            if sorted {
+                // A small triangle: up for ascending, down for descending.
+                let c = egui::pos2(r.rect.right() - 9.0, r.rect.center().y);
+                let d = if state.descending { 1.0 } else { -1.0 };
+                let tri = vec![
+                    c + egui::vec2(-4.0, -2.5 * d),
+                    c + egui::vec2(4.0, -2.5 * d),
+                    c + egui::vec2(0.0, 3.0 * d),
+                ];
+                ui.painter().add(egui::Shape::convex_polygon(
+                    tri,
+                    ui.visuals().strong_text_color(),
+                    egui::Stroke::NONE,
+                ));
+            }
+            let tip = if sorted {
+                "Sorted by this column; click to reverse"
+            } else {
+                "Sort by this column"
+            };
+            if r.on_hover_text(tip).clicked() {
                 if state.sort == key {
                     state.descending = !state.descending;
                 } else {
@@ -165,7 +181,8 @@ pub fn footprint_list_ui(ui: &mut Ui, state: &mut ListState, input: &ListInput<'
 fn filters_ui(ui: &mut Ui, state: &mut ListState, site_tags: &[String]) {
     let f = &mut state.filter;
     ui.horizontal_wrapped(|ui| {
-        egui::ComboBox::new("list-kind", "kind")
+        let label = ui.label("Kind");
+        egui::ComboBox::from_id_salt("list-kind")
             .selected_text(f.kind.map_or("all kinds", |k| k.label()))
             .width(84.0)
             .show_ui(ui, |ui| {
@@ -173,8 +190,11 @@ fn filters_ui(ui: &mut Ui, state: &mut ListState, site_tags: &[String]) {
                 for k in ChangeKind::ALL {
                     ui.selectable_value(&mut f.kind, Some(k), k.label());
                 }
-            });
-        egui::ComboBox::new("list-state", "review")
+            })
+            .response
+            .labelled_by(label.id);
+        let label = ui.label("Review");
+        egui::ComboBox::from_id_salt("list-state")
             .selected_text(f.state.map_or("any review", |s| s.label()))
             .width(84.0)
             .show_ui(ui, |ui| {
@@ -186,8 +206,11 @@ fn filters_ui(ui: &mut Ui, state: &mut ListState, site_tags: &[String]) {
                 ] {
                     ui.selectable_value(&mut f.state, Some(s), s.label());
                 }
-            });
-        egui::ComboBox::new("list-tag", "tag")
+            })
+            .response
+            .labelled_by(label.id);
+        let label = ui.label("Tag");
+        egui::ComboBox::from_id_salt("list-tag")
             .selected_text(f.tag.clone().unwrap_or_else(|| "any tag".into()))
             .width(84.0)
             .show_ui(ui, |ui| {
@@ -195,7 +218,9 @@ fn filters_ui(ui: &mut Ui, state: &mut ListState, site_tags: &[String]) {
                 for t in site_tags {
                     ui.selectable_value(&mut f.tag, Some(t.clone()), t.as_str());
                 }
-            });
+            })
+            .response
+            .labelled_by(label.id);
         ui.checkbox(&mut f.with_warnings, "! only")
             .on_hover_text("Only footprints with warnings");
     });

@@ -117,90 +117,101 @@ fn timeline_entry_ui(
         (_, true) => AFTER_COLOR,
         _ => Color32::from_gray(60),
     };
-    let frame = egui::Frame::group(ui.style())
-        .stroke(egui::Stroke::new(
-            if is_before || is_after { 2.0 } else { 1.0 },
-            frame_color,
-        ))
-        .show(ui, |ui| {
-            ui.set_width(ui.available_width());
-            ui.horizontal(|ui| {
-                let thumb_size = Vec2::new(64.0, 64.0);
-                let path = doc.image_file(&img.path);
-                match images.thumbnail(&path) {
-                    Some(t) => {
-                        let size = t.size_vec2();
-                        let scale = (thumb_size.x / size.x).min(thumb_size.y / size.y);
-                        ui.image((t.id(), size * scale));
+    // The entry senses clicks behind its buttons: a right click on it opens its menu.
+    let frame = ui.scope_builder(egui::UiBuilder::new().sense(egui::Sense::click()), |ui| {
+        egui::Frame::group(ui.style())
+            .stroke(egui::Stroke::new(
+                if is_before || is_after { 2.0 } else { 1.0 },
+                frame_color,
+            ))
+            .show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.horizontal(|ui| {
+                    let thumb_size = Vec2::new(64.0, 64.0);
+                    let path = doc.image_file(&img.path);
+                    match images.thumbnail(&path) {
+                        Some(t) => {
+                            let size = t.size_vec2();
+                            let scale = (thumb_size.x / size.x).min(thumb_size.y / size.y);
+                            ui.image((t.id(), size * scale));
+                        }
+                        None => {
+                            let (rect, _) =
+                                ui.allocate_exact_size(thumb_size, egui::Sense::hover());
+                            ui.painter().rect_filled(rect, 2.0, Color32::from_gray(45));
+                            // A file that is there but cannot be read is damaged, not missing.
+                            let failed = images.get(&path).and_then(|s| s.error());
+                            let (word, why) = match (failed, path.exists()) {
+                                (None, _) => ("…", "Loading"),
+                                (Some(_), false) => ("missing", "The file is not there"),
+                                (Some(_), true) => {
+                                    ("unreadable", "The file is there but cannot be read")
+                                }
+                            };
+                            let color = if failed.is_some() {
+                                WARNING_COLOR
+                            } else {
+                                Color32::GRAY
+                            };
+                            ui.put(
+                                rect,
+                                egui::Label::new(RichText::new(word).small().color(color)),
+                            )
+                            .on_hover_text(match failed {
+                                Some(err) => format!("{why}: {err}"),
+                                None => why.to_string(),
+                            });
+                        }
                     }
-                    None => {
-                        let (rect, _) = ui.allocate_exact_size(thumb_size, egui::Sense::hover());
-                        ui.painter().rect_filled(rect, 2.0, Color32::from_gray(45));
-                        // A file that is there but cannot be read is damaged, not missing.
-                        let failed = images.get(&path).and_then(|s| s.error());
-                        let (word, why) = match (failed, path.exists()) {
-                            (None, _) => ("…", "Loading"),
-                            (Some(_), false) => ("missing", "The file is not there"),
-                            (Some(_), true) => {
-                                ("unreadable", "The file is there but cannot be read")
+                    ui.vertical(|ui| {
+                        let date = match img.date {
+                            crate::model::CaptureDate::Unknown => {
+                                RichText::new("date unknown").color(Color32::from_rgb(255, 170, 90))
                             }
+                            d => RichText::new(d.to_string()),
                         };
-                        let color = if failed.is_some() {
-                            WARNING_COLOR
-                        } else {
-                            Color32::GRAY
-                        };
-                        ui.put(
-                            rect,
-                            egui::Label::new(RichText::new(word).small().color(color)),
+                        let date = ui
+                            .add(
+                                egui::Label::new(date.strong().size(16.0))
+                                    .sense(egui::Sense::click()),
+                            )
+                            .on_hover_text("Click to set the capture date");
+                        if date.clicked() {
+                            actions.push(Action::ShowDateDialog {
+                                site: site_id,
+                                image: img.id,
+                            });
+                        }
+                        // Not selectable, so a right click reaches the entry's menu.
+                        ui.add(
+                            egui::Label::new(RichText::new(img.file_name()).small())
+                                .selectable(false),
                         )
-                        .on_hover_text(match failed {
-                            Some(err) => format!("{why}: {err}"),
-                            None => why.to_string(),
-                        });
-                    }
-                }
-                ui.vertical(|ui| {
-                    let date = match img.date {
-                        crate::model::CaptureDate::Unknown => {
-                            RichText::new("date unknown").color(Color32::from_rgb(255, 170, 90))
-                        }
-                        d => RichText::new(d.to_string()),
-                    };
-                    let date = ui
-                        .add(egui::Label::new(date.strong().size(16.0)).sense(egui::Sense::click()))
-                        .on_hover_text("Click to set the capture date");
-                    if date.clicked() {
-                        actions.push(Action::ShowDateDialog {
-                            site: site_id,
-                            image: img.id,
-                        });
-                    }
-                    ui.label(RichText::new(img.file_name()).small())
                         .on_hover_text(format!("{}\n{}", img.path, img.source));
-                    ui.horizontal(|ui| {
-                        let b = ui
-                            .selectable_label(
-                                is_before,
-                                RichText::new("B").color(BEFORE_COLOR).strong(),
-                            )
-                            .on_hover_text("Compare this image as the before image");
-                        if b.clicked() && !is_before {
-                            actions.push(Action::SetImage(Side::Before, img.id));
-                        }
-                        let a = ui
-                            .selectable_label(
-                                is_after,
-                                RichText::new("A").color(AFTER_COLOR).strong(),
-                            )
-                            .on_hover_text("Compare this image as the after image");
-                        if a.clicked() && !is_after {
-                            actions.push(Action::SetImage(Side::After, img.id));
-                        }
+                        ui.horizontal(|ui| {
+                            let b = ui
+                                .selectable_label(
+                                    is_before,
+                                    RichText::new("B").color(BEFORE_COLOR).strong(),
+                                )
+                                .on_hover_text("Compare this image as the before image");
+                            if b.clicked() && !is_before {
+                                actions.push(Action::SetImage(Side::Before, img.id));
+                            }
+                            let a = ui
+                                .selectable_label(
+                                    is_after,
+                                    RichText::new("A").color(AFTER_COLOR).strong(),
+                                )
+                                .on_hover_text("Compare this image as the after image");
+                            if a.clicked() && !is_after {
+                                actions.push(Action::SetImage(Side::After, img.id));
+                            }
+                        });
                     });
                 });
-            });
-        });
+            })
+    });
     if follow && (is_before || is_after) {
         frame.response.scroll_to_me(None);
     }
@@ -210,9 +221,7 @@ fn timeline_entry_ui(
         .filter(|f| f.before == img.id || f.after == img.id)
         .map(|f| f.id)
         .collect();
-    // A right click anywhere on the entry (outside its buttons) opens its menu.
-    let entry = frame.response.interact(egui::Sense::click());
-    entry.context_menu(|ui| {
+    frame.response.context_menu(|ui| {
         let is_reference = site.reference_image == Some(img.id);
         let why_not = if !users.is_empty() {
             Some(format!("Used by {}", crate::editing::ops::names(&users)))
