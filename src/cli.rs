@@ -1,17 +1,31 @@
 //! The command line: `sitediff [PROJECT]` opens the window; subcommands work headless over
-//! [`crate::model`] and [`crate::io`].
+//! [`crate::model`], [`crate::io`] and the editing core [`crate::editing`] (the commands that
+//! change a project go through its [`crate::editing::Document`], as the window does).
 //!
-//! Exit codes: 0 success; 1 the project has problems (`validate`) or is not canonical
-//! (`fmt --check`); 2 a file cannot be read, parsed or written, or the command line is wrong.
+//! Exit codes: 0 done; 1 refused because of the project's content (`validate` found problems,
+//! `fmt --check` found a file not in canonical form, `new` would make an invalid project, or a
+//! change names no such site or image, or would remove an image footprints use); 2 a file
+//! cannot be read, parsed or written, or the command line is wrong. A project file that does not
+//! load is never written.
+
+// Writes to stdout/stderr can fail (a closed pipe); there is nobody left to tell, so those
+// results are ignored on purpose. Defined before the submodules so that they can use it.
+macro_rules! say {
+    ($w:expr, $($arg:tt)*) => {{ let _ = writeln!($w, $($arg)*); }};
+}
+
+mod grow;
+mod images;
+mod validate;
 
 use crate::io::image_decode::probe_image;
-use crate::io::new_project::{NewImage, project_from_images};
+use crate::io::new_project::project_from_images;
 use crate::io::project_file::{parse_project_bytes, resolve_image_path, write_atomically};
 use crate::io::{load_project, project_to_string, save_project};
-use crate::model::{CaptureDate, ChangeKind, Project, SiteCounts, validate};
+use crate::model::{ChangeKind, ImageId, Project, SiteCounts, validate};
 use clap::{Parser, Subcommand};
+use images::{DateOverride, prepare_images, say_images, say_undated_hint, undated};
 use serde::Serialize;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -45,7 +59,7 @@ pub enum Command {
         /// Set a capture date by hand: IMAGE=YYYY-MM-DD (repeatable). IMAGE is the path as
         /// given or just its file name.
         #[arg(long = "date", value_name = "IMAGE=DATE")]
-        dates: Vec<String>,
+        dates: Vec<DateOverride>,
         /// Overwrite an existing project file.
         #[arg(long)]
         force: bool,
@@ -55,6 +69,11 @@ pub enum Command {
     },
     /// Check projects for problems; exit 0 when all are valid, 1 when any has problems,
     /// 2 when any cannot be read.
+    ///
+    /// Also prints warnings, lines starting `warning:`, about footprints that look wrong without
+    /// being errors: one overlapping another of the same change kind (drawn twice?), or an
+    /// outline reaching outside the site's reference image (checked only with the image files).
+    /// Warnings do not change the exit code.
     Validate {
         #[arg(required = true, num_args = 1..)]
         projects: Vec<PathBuf>,
@@ -78,6 +97,86 @@ pub enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Add dated images to a site of a project (the previous version is kept as
+    /// PROJECT.ron.bak).
+    AddImage {
+        /// The project file (.ron).
+        project: PathBuf,
+        /// The site: its id (S2 or 2) or its exact name.
+        #[arg(long)]
+        site: String,
+        /// Set a capture date by hand: IMAGE=YYYY-MM-DD (repeatable). IMAGE is the path as
+        /// given or just its file name. Otherwise dates come from file names, EXIF or TIFF tags.
+        #[arg(long = "date", value_name = "IMAGE=DATE")]
+        dates: Vec<DateOverride>,
+        /// The images to add, any order.
+        #[arg(required = true, num_args = 1..)]
+        images: Vec<PathBuf>,
+    },
+    /// Add a site to a project, with its images or none yet (the earliest becomes the
+    /// reference).
+    AddSite {
+        /// The project file (.ron).
+        project: PathBuf,
+        /// Name of the new site.
+        #[arg(long, value_parser = grow::parse_site_name)]
+        name: String,
+        /// Set a capture date by hand: IMAGE=YYYY-MM-DD (repeatable). IMAGE is the path as
+        /// given or just its file name.
+        #[arg(long = "date", value_name = "IMAGE=DATE")]
+        dates: Vec<DateOverride>,
+        /// The site's images, any order.
+        images: Vec<PathBuf>,
+    },
+    /// Rename a site.
+    RenameSite {
+        /// The project file (.ron).
+        project: PathBuf,
+        /// The site: its id (S2 or 2) or its exact name.
+        #[arg(long)]
+        site: String,
+        /// Its new name.
+        #[arg(long, value_parser = grow::parse_site_name)]
+        name: String,
+    },
+    /// Remove an image from a site. Refused (exit 1) while footprints use it; removing the
+    /// reference image hands that role to the earliest image left.
+    RemoveImage {
+        /// The project file (.ron).
+        project: PathBuf,
+        /// The site: its id (S2 or 2) or its exact name.
+        #[arg(long)]
+        site: String,
+        /// The image's id (I3 or 3), as `sitediff stats` lists them.
+        #[arg(long, value_parser = grow::parse_image_id)]
+        image: ImageId,
+    },
+}
+
+/// Why a command stopped without doing what it was asked, in words naming the file and the
+/// problem.
+enum Stop {
+    /// The project's content does not allow it (no such site, image in use...): exit 1.
+    Refused(String),
+    /// A file cannot be read, parsed or written, or the command line is wrong: exit 2.
+    Failed(String),
+}
+
+impl Stop {
+    /// Says why on `err` and gives the exit code.
+    fn report(self, err: Out) -> u8 {
+        let (code, message) = match self {
+            Stop::Refused(m) => (1, m),
+            Stop::Failed(m) => (2, m),
+        };
+        say!(err, "{message}");
+        code
+    }
+}
+
+/// The exit code of a command that either succeeded or stopped.
+fn exit_code(result: Result<(), Stop>, err: Out) -> u8 {
+    result.map_or_else(|stop| stop.report(err), |()| 0)
 }
 
 /// What `main` should do after parsing.
@@ -110,28 +209,56 @@ pub fn run(cli: Cli) -> Outcome {
             &project, &site, name, &dates, force, &images, &mut out, &mut err,
         ),
         Command::Validate { projects, no_files } => {
-            cmd_validate(&projects, !no_files, &mut out, &mut err)
+            validate::cmd_validate(&projects, !no_files, &mut out, &mut err)
         }
         Command::Stats { project, json } => cmd_stats(&project, json, &mut out, &mut err),
         Command::Fmt { projects, check } => cmd_fmt(&projects, check, &mut out, &mut err),
+        Command::AddImage {
+            project,
+            site,
+            dates,
+            images,
+        } => exit_code(
+            grow::add_image(&project, &site, &images, &dates, &mut out),
+            &mut err,
+        ),
+        Command::AddSite {
+            project,
+            name,
+            dates,
+            images,
+        } => exit_code(
+            grow::add_site(&project, &name, &images, &dates, &mut out),
+            &mut err,
+        ),
+        Command::RenameSite {
+            project,
+            site,
+            name,
+        } => exit_code(
+            grow::rename_site(&project, &site, &name, &mut out),
+            &mut err,
+        ),
+        Command::RemoveImage {
+            project,
+            site,
+            image,
+        } => exit_code(
+            grow::remove_image(&project, &site, image, &mut out),
+            &mut err,
+        ),
     };
     Outcome::Exit(ExitCode::from(code))
 }
 
 type Out<'a> = &'a mut dyn std::io::Write;
 
-// Writes to stdout/stderr can fail (a closed pipe); there is nobody left to tell, so those
-// results are ignored on purpose.
-macro_rules! say {
-    ($w:expr, $($arg:tt)*) => {{ let _ = writeln!($w, $($arg)*); }};
-}
-
 #[allow(clippy::too_many_arguments)]
 fn cmd_new(
     project_path: &Path,
     site_name: &str,
     name: Option<String>,
-    date_args: &[String],
+    dates: &[DateOverride],
     force: bool,
     images: &[PathBuf],
     out: Out,
@@ -145,55 +272,16 @@ fn cmd_new(
         );
         return 2;
     }
-    let mut overrides: HashMap<String, CaptureDate> = HashMap::new();
-    for arg in date_args {
-        let Some((img, date)) = arg.rsplit_once('=') else {
-            say!(err, "--date {arg}: expected IMAGE=YYYY-MM-DD");
-            return 2;
-        };
-        match date.parse::<CaptureDate>() {
-            Ok(d) => {
-                overrides.insert(img.to_string(), d);
-            }
-            Err(e) => {
-                say!(err, "--date {arg}: {e}");
-                return 2;
-            }
-        }
-    }
     let project_name = name.unwrap_or_else(|| {
         project_path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "Untitled".into())
     });
-    let mut used_overrides = 0;
-    let wanted: Vec<NewImage> = images
-        .iter()
-        .map(|path| {
-            let file_name = path
-                .file_name()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let date = overrides
-                .get(&path.to_string_lossy().into_owned())
-                .or_else(|| overrides.get(&file_name))
-                .copied();
-            used_overrides += usize::from(date.is_some());
-            NewImage {
-                path: path.clone(),
-                date,
-            }
-        })
-        .collect();
-    if used_overrides < overrides.len() {
-        say!(
-            err,
-            "--date: {} of the given dates name no image on the command line",
-            overrides.len() - used_overrides
-        );
-        return 2;
-    }
+    let wanted = match prepare_images(images, dates) {
+        Ok(w) => w,
+        Err(stop) => return stop.report(err),
+    };
     let (project, reports) =
         match project_from_images(project_path, &project_name, site_name, &wanted) {
             Ok(made) => made,
@@ -202,18 +290,7 @@ fn cmd_new(
                 return 2;
             }
         };
-    for r in &reports {
-        say!(
-            out,
-            "{}  {}  {} x {}  date {} ({})",
-            r.id,
-            r.stored_path,
-            r.width,
-            r.height,
-            r.date,
-            r.date_source
-        );
-    }
+    say_images(out, &reports);
     let problems = validate(&project);
     if !problems.is_empty() {
         for p in &problems {
@@ -225,52 +302,14 @@ fn cmd_new(
         say!(err, "{e}");
         return 2;
     }
-    let unknown = project
-        .all_images()
-        .filter(|(_, i)| i.date == CaptureDate::Unknown)
-        .count();
     say!(
         out,
         "created {} with site \"{site_name}\" and {} images",
         project_path.display(),
         images.len()
     );
-    if unknown > 0 {
-        say!(
-            out,
-            "{unknown} image(s) have no capture date; set it in the window or with --date IMAGE=YYYY-MM-DD"
-        );
-    }
+    say_undated_hint(out, undated(&reports));
     0
-}
-
-fn cmd_validate(paths: &[PathBuf], check_files: bool, out: Out, err: Out) -> u8 {
-    let mut code = 0;
-    for path in paths {
-        let Some(project) = load_or_report(path, err) else {
-            code = 2;
-            continue;
-        };
-        let mut problems: Vec<String> = validate(&project).iter().map(|p| p.to_string()).collect();
-        if check_files {
-            for (site, img) in project.all_images() {
-                let file = resolve_image_path(path, &img.path);
-                if let Err(e) = probe_image(&file) {
-                    problems.push(format!("site {}, image {}: {e}", site.id, img.id));
-                }
-            }
-        }
-        if problems.is_empty() {
-            say!(out, "{}: valid", path.display());
-        } else {
-            for p in &problems {
-                say!(out, "{}: {p}", path.display());
-            }
-            say!(out, "{}: {} problem(s)", path.display(), problems.len());
-            code = code.max(1);
-        }
-    }
-    code
 }
 
 #[derive(Serialize)]

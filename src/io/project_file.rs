@@ -228,15 +228,22 @@ pub fn resolve_image_path(project_file: &Path, image_path: &str) -> PathBuf {
 /// with `/` separators, or absolute when no relative path exists (another drive).
 pub fn relative_image_path(project_file: &Path, image: &Path) -> String {
     let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let base = absolute(project_file.parent().unwrap_or(Path::new("")));
+    // A bare file name (`p.ron`) lives in the current folder. Its parent is the empty path,
+    // which cannot be made absolute, and would leave every image path absolute.
+    let folder = match project_file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let base = absolute(folder);
     let img = absolute(image);
     match pathdiff::diff_paths(&img, &base) {
-        Some(rel) => rel
+        Some(rel) if rel.is_relative() => rel
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect::<Vec<_>>()
             .join("/"),
-        None => img.to_string_lossy().into_owned(),
+        // Joining an absolute path's components with `/` would start it with `//`.
+        _ => img.to_string_lossy().into_owned(),
     }
 }
 
@@ -374,5 +381,22 @@ mod tests {
         );
         let unknown = CaptureDate::Unknown;
         assert_eq!(unknown.to_string(), "unknown");
+    }
+
+    #[test]
+    fn a_project_named_without_a_folder_stores_image_paths_relative_to_the_current_folder() {
+        assert_eq!(
+            relative_image_path(Path::new("p.ron"), Path::new("img/a.png")),
+            "img/a.png"
+        );
+        assert_eq!(
+            relative_image_path(Path::new("p.ron"), Path::new("./a.png")),
+            "a.png"
+        );
+        let here = std::env::current_dir().unwrap();
+        assert_eq!(
+            relative_image_path(Path::new("p.ron"), &here.join("a.png")),
+            "a.png"
+        );
     }
 }
