@@ -506,3 +506,121 @@ fn overlapping_footprints_of_one_kind_are_warned_in_the_inspector_and_the_list()
     h.step();
     assert!(h.state().warnings().is_empty());
 }
+
+#[test]
+fn tab_walks_every_footprint_of_the_list_and_shift_tab_walks_back() {
+    let (_dir, mut h) = loaded_harness();
+    key(&mut h, egui::Key::B);
+    for x in [400.0, 480.0] {
+        click_site_points(
+            &mut h,
+            0,
+            &[
+                Point::new(x, 300.0),
+                Point::new(x + 50.0, 300.0),
+                Point::new(x + 50.0, 340.0),
+            ],
+        );
+    }
+    key(&mut h, egui::Key::V);
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        key(&mut h, egui::Key::Tab);
+        seen.push(h.state().selection.to_vec()[0].0);
+    }
+    // From F3 (just drawn), on round the list: F1, F2, F3, F1.
+    assert_eq!(seen, vec![1, 2, 3, 1]);
+    h.key_press_modifiers(Modifiers::SHIFT, egui::Key::Tab);
+    h.step();
+    h.step();
+    assert_eq!(h.state().selection.to_vec(), vec![FootprintId(3)]);
+}
+
+#[test]
+fn dragging_the_swipe_divider_moves_the_divider_and_never_a_footprint() {
+    let (_dir, mut h) = loaded_harness();
+    key(&mut h, egui::Key::Num2);
+    let pane = h.state().panes[0].rect;
+    // Put F1 under the divider: the divider sits at the pane's middle.
+    let f1 = screen_of(h.state(), 0, Point::new(260.0, 160.0));
+    let c = pane.center();
+    drag(&mut h, PointerButton::Middle, f1, egui::pos2(c.x, f1.y));
+    let before = footprints(&h);
+    let x = pane.left() + h.state().compare.swipe * pane.width();
+    let y = screen_of(h.state(), 0, Point::new(260.0, 160.0)).y;
+    drag(
+        &mut h,
+        PointerButton::Primary,
+        egui::pos2(x, y),
+        egui::pos2(x + 120.0, y),
+    );
+    let swipe = h.state().compare.swipe;
+    assert!(
+        (swipe - (0.5 + 120.0 / pane.width())).abs() < 0.02,
+        "the divider followed: {swipe}"
+    );
+    assert_eq!(footprints(&h), before, "no footprint moved");
+    assert!(!h.state().is_dirty());
+}
+
+#[test]
+fn the_right_click_menu_stays_open_while_the_pointer_moves_to_its_items() {
+    let (_dir, mut h) = loaded_harness();
+    let at = screen_of(h.state(), 0, Point::new(260.0, 160.0));
+    h.hover_at(at);
+    h.step();
+    h.event(egui::Event::PointerButton {
+        pos: at,
+        button: PointerButton::Secondary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    h.step();
+    h.event(egui::Event::PointerButton {
+        pos: at,
+        button: PointerButton::Secondary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    h.step();
+    h.step();
+    assert_eq!(h.state().selection.to_vec(), vec![FootprintId(1)]);
+    // Menu items carry their key: "Label demolished D".
+    let item = h.get_by_label("Label demolished D").rect();
+    // Move towards the item in small steps, as a hand does.
+    for i in 1..=8 {
+        h.hover_at(at + (item.center() - at) * (i as f32 / 8.0));
+        h.step();
+    }
+    h.get_by_label("Label demolished D").click();
+    h.step();
+    h.step();
+    assert_eq!(footprints(&h)[0].kind, ChangeKind::Demolished);
+    assert!(
+        h.query_by_label("Label demolished D").is_none(),
+        "closed after choosing"
+    );
+    // Esc closes it without choosing.
+    h.event(egui::Event::PointerButton {
+        pos: at,
+        button: PointerButton::Secondary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    h.event(egui::Event::PointerButton {
+        pos: at,
+        button: PointerButton::Secondary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    h.step();
+    h.step();
+    assert!(h.query_by_label("Label new N").is_some());
+    key(&mut h, egui::Key::Escape);
+    assert!(h.query_by_label("Label new N").is_none());
+    assert_eq!(
+        h.state().selection.to_vec(),
+        vec![FootprintId(1)],
+        "Esc only closed the menu"
+    );
+}

@@ -35,6 +35,8 @@ impl SiteDiffApp {
         let select = op.select.clone();
         match doc.apply_labeled(op.edit, op.label, self.selection.to_vec()) {
             Ok(_) => {
+                // A notice about an earlier refusal no longer applies.
+                self.status = None;
                 self.selection.apply(SelectionChange::Set(select));
                 let site = self.pair.site.and_then(|id| doc.project().site(id));
                 self.selection.repair(site);

@@ -137,6 +137,7 @@ impl SiteDiffApp {
                 );
                 ui.separator();
                 ui.checkbox(&mut self.compare.show_footprints, "Footprints (L)");
+                ui.checkbox(&mut self.compare.show_legend, "Legend of change kinds");
                 ui.checkbox(&mut self.compare.linked_cursor, "Linked cursor");
             });
             ui.menu_button("Help", |ui| {

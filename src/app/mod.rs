@@ -227,9 +227,7 @@ impl SiteDiffApp {
         if !self.prefs.analyst.trim().is_empty() {
             return self.prefs.analyst.trim().to_string();
         }
-        std::env::var("USER")
-            .or_else(|_| std::env::var("USERNAME"))
-            .unwrap_or_else(|_| "unknown".into())
+        prefs::system_user_name().unwrap_or_else(|| "unknown".into())
     }
 
     /// What a footprint drawn now would be, or why none can be drawn.
@@ -378,13 +376,24 @@ impl SiteDiffApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
             self.dialogs.confirm = Some(Pending::Quit);
         }
-        // Esc closes the shortcut sheet before anything else sees it.
-        if self.dialogs.help_open
+        // Esc closes the shortcut sheet or the footprint menu before anything else sees it.
+        if (self.dialogs.help_open || self.compare.context_menu.is_some())
             && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
         {
             self.dialogs.help_open = false;
+            self.compare.context_menu = None;
         }
-        let typing = ctx.egui_wants_keyboard_input() || self.dialogs.any_modal_open();
+        // Only a text field or a dialog takes the keys. Outside them, Tab walks the footprints
+        // and arrows pan, so egui's keyboard focus moving between buttons is switched off.
+        let typing = ctx.text_edit_focused() || self.dialogs.any_modal_open();
+        if !typing {
+            ctx.memory_mut(|m| {
+                if let Some(id) = m.focused() {
+                    m.surrender_focus(id);
+                }
+                m.move_focus(egui::FocusDirection::None);
+            });
+        }
         if !typing {
             self.tool_keys(&ctx, &mut actions);
             actions.extend(commands::read_keys(&ctx).into_iter().map(Command::action));
@@ -505,6 +514,11 @@ impl SiteDiffApp {
                             panes: &mut self.panes,
                         },
                     );
+                    // What the status bar shows of the pointer changed (a blink flip):
+                    // one more frame so it catches up.
+                    if out.hover != self.hover {
+                        ctx.request_repaint();
+                    }
                     self.hover = out.hover;
                     self.last_draw = out.drawn;
                     self.last_uploads = out.uploaded;

@@ -194,6 +194,10 @@ pub struct CompareState {
     pub focus: Option<crate::model::BoundingBox>,
     /// A left drag that started as a tool gesture (not a Space pan) is under way.
     pub tool_drag: bool,
+    /// The footprint menu is open at this screen position (after a right click).
+    pub context_menu: Option<egui::Pos2>,
+    /// Show the legend of change kinds over the view.
+    pub show_legend: bool,
 }
 
 impl Default for CompareState {
@@ -209,6 +213,8 @@ impl Default for CompareState {
             linked_cursor: true,
             focus: None,
             tool_drag: false,
+            context_menu: None,
+            show_legend: true,
         }
     }
 }

@@ -36,40 +36,70 @@ pub(super) fn cursor_for(tool: &Tool, hover: Option<&Hit>, dragging: bool) -> Cu
     }
 }
 
-/// The right-click menu over a footprint: the footprint commands of the table.
+/// The right-click menu over a footprint: the footprint commands of the table, with their
+/// keys and why a disabled one does not apply. Our own small popup rather than egui's context
+/// menu, which belongs to the pane's response and closes as the pointer moves off it. Returns
+/// whether it stays open, and what was chosen.
 pub(super) fn context_menu_ui(
-    ui: &mut Ui,
+    ctx: &egui::Context,
+    at: Pos2,
     selection: &Selection,
     status: &dyn Fn(Command) -> Result<(), String>,
-    actions: &mut Vec<Action>,
-) {
-    if selection.is_empty() {
-        ui.label("No footprint here");
-        return;
+) -> (bool, Vec<Action>) {
+    let mut actions = Vec::new();
+    let mut keep = true;
+    let area = egui::Area::new(egui::Id::unique("footprint-menu"))
+        .order(egui::Order::Foreground)
+        .fixed_pos(at)
+        .constrain(true)
+        .show(ctx, |ui| {
+            egui::Frame::menu(ui.style()).show(ui, |ui| {
+                ui.set_min_width(240.0);
+                if selection.is_empty() {
+                    ui.label("No footprint here");
+                    return;
+                }
+                ui.label(
+                    egui::RichText::new(crate::editing::ops::names(&selection.to_vec())).strong(),
+                );
+                ui.separator();
+                for cmd in [
+                    Command::LabelDemolished,
+                    Command::LabelNew,
+                    Command::LabelRenovated,
+                    Command::Square,
+                    Command::CopyOutlineToAfter,
+                    Command::RemoveAfterOutline,
+                    Command::ZoomToSelection,
+                    Command::Delete,
+                ] {
+                    let state = status(cmd);
+                    let button = egui::Button::new(cmd.spec().label)
+                        .shortcut_text(cmd.shortcut_text())
+                        .min_size(egui::vec2(ui.available_width(), 0.0));
+                    let r = ui.add_enabled(state.is_ok(), button);
+                    let r = match &state {
+                        Err(why) => r.on_disabled_hover_text(why),
+                        Ok(()) => r.on_hover_text(cmd.spec().help),
+                    };
+                    if r.clicked() {
+                        actions.push(cmd.action());
+                        keep = false;
+                    }
+                }
+            });
+        });
+    // A click anywhere else closes it (and does what it does there).
+    let outside = ctx.input(|i| {
+        i.pointer.any_pressed()
+            && i.pointer
+                .interact_pos()
+                .is_some_and(|p| !area.response.rect.contains(p))
+    });
+    if outside {
+        keep = false;
     }
-    ui.label(egui::RichText::new(crate::editing::ops::names(&selection.to_vec())).strong());
-    for cmd in [
-        Command::LabelDemolished,
-        Command::LabelNew,
-        Command::LabelRenovated,
-        Command::Square,
-        Command::CopyOutlineToAfter,
-        Command::RemoveAfterOutline,
-        Command::ZoomToSelection,
-        Command::Delete,
-    ] {
-        let state = status(cmd);
-        let button = egui::Button::new(cmd.spec().label).shortcut_text(cmd.shortcut_text());
-        let r = ui.add_enabled(state.is_ok(), button);
-        let r = match &state {
-            Err(why) => r.on_disabled_hover_text(why),
-            Ok(()) => r.on_hover_text(cmd.spec().help),
-        };
-        if r.clicked() {
-            actions.push(cmd.action());
-            ui.close();
-        }
-    }
+    (keep, actions)
 }
 
 /// Wheel zooms at the cursor; middle or right drag (or left drag with Space held) pans. Left

@@ -173,13 +173,9 @@ pub fn canvas_ui(ui: &mut Ui, input: CanvasInput<'_>, state: CanvasState<'_>) ->
     } = derived;
     let index: &SiteIndex = indexes.get(site);
 
-    // Input, common to every mode: each pane senses clicks and drags; the swipe divider takes
-    // its own drags first.
-    if compare.mode == CompareMode::Swipe
-        && let Some(pane) = panes.first()
-    {
-        swipe_divider_input(ui, pane.rect, compare);
-    }
+    // Input, common to every mode: each pane senses clicks and drags. The swipe divider is
+    // registered after the panes, so that it lies on top and takes its own drags: dragging it
+    // never reaches the tools.
     let mut hover_pane: Option<(usize, Pos2)> = None;
     let mut hover_hit: Option<Hit> = None;
     let modifiers = ui.input(|i| i.modifiers);
@@ -267,12 +263,25 @@ pub fn canvas_ui(ui: &mut Ui, input: CanvasInput<'_>, state: CanvasState<'_>) ->
             out.actions
                 .push(Action::Select(SelectionChange::Set(vec![h.footprint])));
         }
-        response.context_menu(|ui| {
-            context_menu_ui(ui, input.selection, input.command_status, &mut out.actions)
-        });
+        if response.secondary_clicked() {
+            compare.context_menu = response.interact_pointer_pos().or(Some(pos));
+        }
         if response.hovered() && !panning && !input.space_pan {
             ui.ctx()
                 .set_cursor_icon(cursor_for(tool, hover_hit.as_ref(), response.dragged()));
+        }
+    }
+
+    if compare.mode == CompareMode::Swipe
+        && let Some(pane) = panes.first()
+    {
+        swipe_divider_input(ui, pane.rect, compare);
+    }
+    if let Some(at) = compare.context_menu {
+        let (keep, actions) = context_menu_ui(ui.ctx(), at, input.selection, input.command_status);
+        out.actions.extend(actions);
+        if !keep {
+            compare.context_menu = None;
         }
     }
 
@@ -395,6 +404,7 @@ pub fn canvas_ui(ui: &mut Ui, input: CanvasInput<'_>, state: CanvasState<'_>) ->
     let (deferred, uploaded) = (painting.budget.deferred, painting.budget.uploaded);
     out.uploaded = uploaded;
     if compare.show_footprints
+        && compare.show_legend
         && let Some(first) = panes.first()
     {
         legend::paint_legend(&ui.painter_at(first.rect), first.rect, site);

@@ -217,9 +217,7 @@ impl NameDialog {
     /// Prefilled with the name already set, else the operating system's user name.
     pub fn new(current: &str) -> Self {
         let name = if current.is_empty() {
-            std::env::var("USER")
-                .or_else(|_| std::env::var("USERNAME"))
-                .unwrap_or_default()
+            crate::app::prefs::system_user_name().unwrap_or_default()
         } else {
             current.to_string()
         };

@@ -123,6 +123,8 @@ pub fn footprint_list_ui(ui: &mut Ui, state: &mut ListState, input: &ListInput<'
             };
             let selected = input.selection.contains(id);
             let warnings = input.warnings.get(&id);
+            // The selected row gets a background, painted under the row once its size is known.
+            let background = ui.painter().add(egui::Shape::Noop);
             let r = ui
                 .horizontal(|ui| {
                     ui.set_min_height(ROW_HEIGHT);
@@ -162,6 +164,16 @@ pub fn footprint_list_ui(ui: &mut Ui, state: &mut ListState, input: &ListInput<'
                     row
                 })
                 .inner;
+            if selected && let Some(r) = &r {
+                ui.painter().set(
+                    background,
+                    egui::Shape::rect_filled(
+                        r.rect.expand(1.0),
+                        3.0,
+                        ui.visuals().selection.bg_fill.gamma_multiply(0.6),
+                    ),
+                );
+            }
             if let Some(r) = r
                 && r.clicked()
             {

@@ -78,8 +78,8 @@ pub fn toolbar_ui(ui: &mut Ui, state: &mut CompareState, input: &ToolbarInput) -
             actions.push(Action::ZoomFit);
         }
         if ui
-            .button("100 %")
-            .on_hover_text("One image pixel per screen pixel (0)")
+            .button("1:1")
+            .on_hover_text("Zoom to 100 %: one image pixel per screen pixel (0). The zoom is shown in the status bar.")
             .clicked()
         {
             actions.push(Action::ZoomActual);
@@ -95,6 +95,11 @@ pub fn toolbar_ui(ui: &mut Ui, state: &mut CompareState, input: &ToolbarInput) -
             .on_hover_text("Show footprints over the images (L)");
         ui.checkbox(&mut state.linked_cursor, "Linked cursor")
             .on_hover_text("Mark the point under the pointer in the other pane");
+        // The current mode's own controls on a row of their own, so they are never cut off.
+        if state.mode != CompareMode::SideBySide {
+            ui.end_row();
+            ui.label(egui::RichText::new(format!("{}:", state.mode.label())).weak());
+        }
         match state.mode {
             CompareMode::Swipe => {
                 ui.separator();

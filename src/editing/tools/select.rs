@@ -367,6 +367,14 @@ impl SelectTool {
                     };
                     let which = OutlineRef::shown(fp, ctx.side);
                     let poly = which.get(fp);
+                    // On a footprint only a few handles wide, handles would hide it: its
+                    // selection outline is enough until the view is closer.
+                    let size = poly
+                        .bounding_box()
+                        .map_or(0.0, |b| b.width().max(b.height()));
+                    if size < 4.0 * ctx.tolerance {
+                        continue;
+                    }
                     for (i, q) in poly.0.iter().enumerate() {
                         let active = ctx.selection.vertex
                             == Some(VertexRef {

@@ -215,8 +215,8 @@ fn a_flat_building_is_refused_and_the_wall_is_kept() {
 #[test]
 fn building_corners_snap_to_a_neighbour_and_alt_turns_snapping_off() {
     let mut b = Bench::new(ToolKind::Building);
-    // Start two pixels off the existing footprint's corner (100, 50).
-    b.click(102.0, 51.0);
+    // Start just off the existing footprint's corner (100, 50).
+    b.click(101.5, 50.5);
     b.click(102.0, 90.0);
     b.click(150.0, 90.0);
     assert_eq!(b.newest().outline.0[0], Point::new(100.0, 50.0));
@@ -224,10 +224,10 @@ fn building_corners_snap_to_a_neighbour_and_alt_turns_snapping_off() {
         no_snap: true,
         ..Mods::default()
     };
-    b.pointer(Pointer::Click(Point::new(102.0, 51.0)), alt);
+    b.pointer(Pointer::Click(Point::new(101.5, 50.5)), alt);
     b.pointer(Pointer::Click(Point::new(102.0, 95.0)), alt);
     b.pointer(Pointer::Click(Point::new(150.0, 95.0)), alt);
-    assert_eq!(b.newest().outline.0[0], Point::new(102.0, 51.0));
+    assert_eq!(b.newest().outline.0[0], Point::new(101.5, 50.5));
 }
 
 #[test]
