@@ -372,7 +372,7 @@ impl SelectTool {
                     let size = poly
                         .bounding_box()
                         .map_or(0.0, |b| b.width().max(b.height()));
-                    if size < 4.0 * ctx.tolerance {
+                    if size < 6.0 * ctx.tolerance {
                         continue;
                     }
                     for (i, q) in poly.0.iter().enumerate() {
