@@ -9,14 +9,17 @@
 //! pixels to `bench-data/` (kept for later runs). Figures: the decode alone (the baseline),
 //! then through `ImageLoad` the time to level 0, to the first fit-to-window overview and to all
 //! levels, the ratio overview / decode (target: at most 1.2), the same for two loads at once
-//! (the before/after pair), peak memory, and the cost of preparing one 512 px tile for upload.
+//! (the before/after pair), peak memory, and the cost of preparing one 512 px tile for upload
+//! (`tile_pixels`, the conversion the window's `upload_tile` runs on the UI thread).
 
 use anyhow::{Context, bail};
 use image::codecs::jpeg::JpegEncoder;
+use sitediff::app::imagery::Adjustments;
+use sitediff::app::imagery::tiles::tile_pixels;
 use sitediff::demo::{DemoDate, DemoOptions, JPEG_QUALITY, render_date};
 use sitediff::io::image_decode::decode_image;
 use sitediff::io::loader::{ImageLoad, LoadState};
-use sitediff::io::pyramid::{TILE_SIZE, copy_tile_rgba, identity_lut};
+use sitediff::io::pyramid::TILE_SIZE;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -102,33 +105,31 @@ fn main() -> anyhow::Result<()> {
         }
     );
 
-    // copy_tile_rgba: the per-tile cost on the UI thread, over tiles spread across level 0.
+    // tile_pixels: the per-tile cost on the UI thread (the window's upload_tile runs exactly
+    // this before handing the pixels to egui), over tiles spread across level 0, with the
+    // default display adjustments.
     if let Some(level0) = single.levels().first().and_then(|l| l.as_ref()) {
-        let lut = identity_lut();
-        let mut out = Vec::new();
+        let lut = Adjustments::default().lut(None);
         let (tiles_x, tiles_y) = (
             level0.width().div_ceil(TILE_SIZE),
             level0.height().div_ceil(TILE_SIZE),
         );
-        let mut count = 0u32;
-        let start = Instant::now();
-        for i in 0..64u32 {
-            let tx = (i * 7) % tiles_x;
-            let ty = (i * 5) % tiles_y;
-            copy_tile_rgba(
-                level0,
-                tx * TILE_SIZE,
-                ty * TILE_SIZE,
-                TILE_SIZE,
-                TILE_SIZE,
-                &lut,
-                &mut out,
-            );
-            count += 1;
-        }
+        let mut times: Vec<Duration> = (0..64u32)
+            .map(|i| {
+                let start = Instant::now();
+                let tile = tile_pixels(level0, (i * 7) % tiles_x, (i * 5) % tiles_y, &lut);
+                let elapsed = start.elapsed();
+                std::hint::black_box(tile);
+                elapsed
+            })
+            .collect();
+        times.sort();
         println!(
-            "copy_tile_rgba, 512 px tile:      {:>8.2} ms per tile ({count} tiles)",
-            ms(start.elapsed()) / f64::from(count)
+            "tile_pixels (upload_tile), 512 px: {:>7.2} ms per tile, median ({:.2}-{:.2}, {} tiles)",
+            ms(times[times.len() / 2]),
+            ms(times[0]),
+            ms(times[times.len() - 1]),
+            times.len()
         );
     }
     drop(load);

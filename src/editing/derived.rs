@@ -122,15 +122,19 @@ impl Derived {
                 }
             }
         }
+        // One update per site, so that adds and deletes re-note where footprints sit once.
+        let mut per_site: HashMap<SiteId, Vec<FootprintId>> = HashMap::new();
         for (site_id, fp) in &touched.footprints {
             self.triangles.forget(*fp);
-            if touched.sites.contains(site_id) {
-                continue;
+            if !touched.sites.contains(site_id) {
+                per_site.entry(*site_id).or_default().push(*fp);
             }
+        }
+        for (site_id, ids) in per_site {
             if let (Some(index), Some(site)) =
-                (self.indexes.sites.get_mut(site_id), project.site(*site_id))
+                (self.indexes.sites.get_mut(&site_id), project.site(site_id))
             {
-                index.update(site, *fp);
+                index.update_many(site, ids);
             }
         }
     }

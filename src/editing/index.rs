@@ -1,6 +1,10 @@
 //! A spatial index of one site's footprints (an R-tree of their bounding boxes, from the
 //! `rstar` crate), so that drawing, hit testing and overlap checks cost what is near, not what
 //! the site holds. Derived, never saved; patched from what each edit touched.
+//!
+//! It also remembers where each footprint sits in `site.footprints`, because a query answers
+//! with ids and `Site::footprint` finds an id by scanning the whole site: drawing the footprints
+//! in view that way costs (visible x site size), which is what the index is there to avoid.
 
 use crate::model::{BoundingBox, Footprint, FootprintId, Point, Site};
 use rstar::{AABB, RTree, RTreeObject};
@@ -42,6 +46,11 @@ fn aabb(bb: &BoundingBox) -> AABB<[f64; 2]> {
 pub struct SiteIndex {
     tree: RTree<Entry>,
     envelopes: HashMap<FootprintId, AABB<[f64; 2]>>,
+    /// Where each footprint was in `site.footprints` when last looked at. Only a hint: it is
+    /// checked on every use, so a stale one costs a scan, never a wrong footprint.
+    slots: HashMap<FootprintId, usize>,
+    /// How many footprints the site held when `slots` was filled.
+    slots_for: usize,
 }
 
 impl SiteIndex {
@@ -58,21 +67,67 @@ impl SiteIndex {
             })
             .collect();
         let envelopes = entries.iter().map(|e| (e.id, e.env)).collect();
-        SiteIndex {
+        let mut index = SiteIndex {
             tree: RTree::bulk_load(entries),
             envelopes,
-        }
+            slots: HashMap::new(),
+            slots_for: 0,
+        };
+        index.fill_slots(site);
+        index
     }
 
     /// Re-indexes one footprint after it was added, changed or removed from `site`.
     pub fn update(&mut self, site: &Site, id: FootprintId) {
-        if let Some(env) = self.envelopes.remove(&id) {
-            self.tree.remove(&Entry { id, env });
+        self.update_many(site, [id]);
+    }
+
+    /// Re-indexes footprints after they were added, changed or removed from `site` (one edit's
+    /// worth). Adds and removes shift where footprints sit, so then one pass over the site
+    /// notes where they are now; a change of outline costs no such pass.
+    pub fn update_many(&mut self, site: &Site, ids: impl IntoIterator<Item = FootprintId>) {
+        let ids: Vec<FootprintId> = ids.into_iter().collect();
+        let shifted = site.footprints.len() != self.slots_for
+            || ids.iter().any(|id| self.slot_of(site, *id).is_none());
+        if shifted {
+            self.fill_slots(site);
         }
-        if let Some(bb) = site.footprint(id).and_then(footprint_bounds) {
-            let env = aabb(&bb);
-            self.tree.insert(Entry { id, env });
-            self.envelopes.insert(id, env);
+        for id in ids {
+            if let Some(env) = self.envelopes.remove(&id) {
+                self.tree.remove(&Entry { id, env });
+            }
+            // The slots are up to date here: no hint means no such footprint any more.
+            let found = self.slot_of(site, id).and_then(|i| site.footprints.get(i));
+            if let Some(bb) = found.and_then(footprint_bounds) {
+                let env = aabb(&bb);
+                self.tree.insert(Entry { id, env });
+                self.envelopes.insert(id, env);
+            }
+        }
+    }
+
+    fn fill_slots(&mut self, site: &Site) {
+        self.slots.clear();
+        // Backwards, so that of two footprints sharing an id (a hand-edited file) the first
+        // is found, as `Site::footprint` finds it.
+        let at = site.footprints.iter().enumerate().rev();
+        self.slots.extend(at.map(|(i, f)| (f.id, i)));
+        self.slots_for = site.footprints.len();
+    }
+
+    /// Where `id` sits in `site.footprints`, if the hint is right.
+    fn slot_of(&self, site: &Site, id: FootprintId) -> Option<usize> {
+        let slot = *self.slots.get(&id)?;
+        (site.footprints.get(slot)?.id == id).then_some(slot)
+    }
+
+    /// The footprint `id` of `site`, the site this index was built from and kept up to date
+    /// with: a hash lookup where it was last seen instead of `Site::footprint`'s scan of the
+    /// whole site (which it falls back to if the site changed behind the index's back).
+    pub fn footprint<'s>(&self, site: &'s Site, id: FootprintId) -> Option<&'s Footprint> {
+        match self.slot_of(site, id) {
+            Some(slot) => site.footprints.get(slot),
+            None => site.footprint(id),
         }
     }
 
@@ -161,5 +216,35 @@ mod tests {
         // Box selection wants whole footprints.
         assert_eq!(index.within(&bb(95.0, -5.0, 115.0, 15.0)).count(), 1);
         assert_eq!(index.within(&bb(95.0, -5.0, 105.0, 15.0)).count(), 0);
+    }
+
+    #[test]
+    fn footprints_are_found_by_id_where_they_sit_after_adds_and_deletes() {
+        let mut site = Site::new(SiteId(1), "s");
+        for i in 0..10 {
+            site.footprints.push(fp(i + 1, i as f64 * 100.0, 0.0));
+        }
+        let mut index = SiteIndex::build(&site);
+        let all_found = |index: &SiteIndex, site: &Site| {
+            site.footprints.iter().all(|f| {
+                index.slot_of(site, f.id).is_some()
+                    && index.footprint(site, f.id).map(|g| g.id) == Some(f.id)
+            })
+        };
+        assert!(all_found(&index, &site));
+        // Deleting from the middle shifts the rest; adding appends; both at once.
+        site.footprints.remove(2);
+        site.footprints.remove(4);
+        site.footprints.push(fp(11, 2000.0, 0.0));
+        index.update_many(&site, [FootprintId(3), FootprintId(6), FootprintId(11)]);
+        assert!(all_found(&index, &site));
+        assert!(index.footprint(&site, FootprintId(3)).is_none());
+        assert_eq!(index.len(), 9);
+        // A site changed behind the index's back still gives the right footprint, by a scan.
+        site.footprints.swap(0, 1);
+        assert_eq!(
+            index.footprint(&site, FootprintId(1)).map(|f| f.id),
+            Some(FootprintId(1))
+        );
     }
 }

@@ -539,61 +539,6 @@ pub fn percentile(hist: &[u64; 256], percent: f64) -> u8 {
     255
 }
 
-/// The lookup table that leaves every channel unchanged, for [`copy_tile_rgba`].
-pub fn identity_lut() -> [[u8; 256]; 3] {
-    let mut channel = [0u8; 256];
-    for (i, v) in channel.iter_mut().enumerate() {
-        *v = i as u8;
-    }
-    [channel; 3]
-}
-
-/// Copies the rectangle at (`x0`, `y0`) of `w` x `h` pixels of a level into `out` as RGBA8
-/// (alpha 255), passing each channel through its lookup table (the caller's brightness,
-/// contrast, gamma and stretch). Runs on the UI thread for every tile upload, so it is a plain
-/// tight loop.
-///
-/// The rectangle is clipped to the level, so edge tiles can be asked for at full [`TILE_SIZE`];
-/// returns the clipped width and height, which `out` then holds (`out` is cleared first and its
-/// allocation reused).
-pub fn copy_tile_rgba(
-    level: &RgbImage,
-    x0: u32,
-    y0: u32,
-    w: u32,
-    h: u32,
-    lut: &[[u8; 256]; 3],
-    out: &mut Vec<u8>,
-) -> (u32, u32) {
-    let (lw, lh) = level.dimensions();
-    let w = w.min(lw.saturating_sub(x0)) as usize;
-    let h = h.min(lh.saturating_sub(y0)) as usize;
-    out.clear();
-    out.resize(w * h * 4, 0);
-    if w == 0 || h == 0 {
-        return (0, 0);
-    }
-    let raw = level.as_raw();
-    let row = lw as usize * 3;
-    let (x0, y0) = (x0 as usize, y0 as usize);
-    let [lr, lg, lb] = lut;
-    for (r, dst_row) in out.chunks_exact_mut(w * 4).enumerate() {
-        let start = (y0 + r) * row + x0 * 3;
-        let src_row = &raw[start..start + w * 3];
-        let (dst_pixels, _) = dst_row.as_chunks_mut::<4>();
-        let (src_pixels, _) = src_row.as_chunks::<3>();
-        for (d, s) in dst_pixels.iter_mut().zip(src_pixels) {
-            *d = [
-                lr[usize::from(s[0])],
-                lg[usize::from(s[1])],
-                lb[usize::from(s[2])],
-                255,
-            ];
-        }
-    }
-    (w as u32, h as u32)
-}
-
 #[cfg(test)]
 #[path = "pyramid_tests.rs"]
 mod tests;

@@ -160,54 +160,6 @@ fn eight_bit_images_pass_through_gray_is_replicated_and_alpha_is_dropped() {
 }
 
 #[test]
-fn copying_a_tile_applies_the_lookup_table_and_sets_alpha_opaque() {
-    let img = RgbImage::from_fn(600, 600, |x, y| Rgb([(x % 256) as u8, (y % 256) as u8, 7]));
-    let mut lut = identity_lut();
-    lut[0] = [0; 256];
-    lut[2][7] = 200;
-    let mut out = Vec::new();
-    let size = copy_tile_rgba(&img, 10, 20, 4, 3, &lut, &mut out);
-    assert_eq!(size, (4, 3));
-    assert_eq!(out.len(), 4 * 3 * 4);
-    // Pixel (11, 22) is at row 2, column 1 of the tile.
-    let at = (2 * 4 + 1) * 4;
-    assert_eq!(&out[at..at + 4], &[0, 22, 200, 255]);
-}
-
-#[test]
-fn copying_an_edge_tile_clips_it_to_the_level() {
-    let img = RgbImage::from_fn(600, 530, |x, y| Rgb([(x % 256) as u8, (y % 256) as u8, 0]));
-    let mut out = vec![1; 10];
-    let size = copy_tile_rgba(
-        &img,
-        512,
-        512,
-        TILE_SIZE,
-        TILE_SIZE,
-        &identity_lut(),
-        &mut out,
-    );
-    assert_eq!(size, (88, 18));
-    assert_eq!(out.len(), 88 * 18 * 4);
-    let last = out.len() - 4;
-    assert_eq!(
-        &out[last..],
-        &[(599 % 256) as u8, (529 % 256) as u8, 0, 255]
-    );
-    let outside = copy_tile_rgba(
-        &img,
-        700,
-        0,
-        TILE_SIZE,
-        TILE_SIZE,
-        &identity_lut(),
-        &mut out,
-    );
-    assert_eq!(outside, (0, 0));
-    assert!(out.is_empty());
-}
-
-#[test]
 fn the_luminance_histogram_counts_pixels_and_percentiles_find_its_tails() {
     let img = RgbImage::from_fn(100, 100, |x, _| {
         let v = if x < 10 { 20 } else { 200 };

@@ -357,26 +357,7 @@ fn upload_tile(
     key: TileKey,
     lut: &Lut,
 ) -> TextureHandle {
-    let (lw, lh) = buffer.dimensions();
-    let x0 = key.tx * TILE_SIZE;
-    let y0 = key.ty * TILE_SIZE;
-    let w = TILE_SIZE.min(lw - x0) as usize;
-    let h = TILE_SIZE.min(lh - y0) as usize;
-    let raw = buffer.as_raw();
-    let stride = lw as usize * 3;
-    let mut pixels = Vec::with_capacity(w * h);
-    for row in 0..h {
-        let start = (y0 as usize + row) * stride + x0 as usize * 3;
-        let line = &raw[start..start + w * 3];
-        pixels.extend(line.chunks_exact(3).map(|p| {
-            Color32::from_rgb(
-                lut[0][p[0] as usize],
-                lut[1][p[1] as usize],
-                lut[2][p[2] as usize],
-            )
-        }));
-    }
-    let image = ColorImage::new([w, h], pixels);
+    let image = tile_pixels(buffer, key.tx, key.ty, lut);
     let options = TextureOptions {
         magnification: egui::TextureFilter::Nearest,
         minification: egui::TextureFilter::Linear,
@@ -388,6 +369,32 @@ fn upload_tile(
         image,
         options,
     )
+}
+
+/// The pixels of tile (`tx`, `ty`) of a pyramid level as they are uploaded: each channel
+/// through the display lookup table (brightness, contrast, gamma, stretch), alpha opaque. It
+/// runs on the UI thread for every tile upload, so it is a plain tight loop; `bench_load`
+/// times this very function. Edge tiles are clipped to the level, and a tile beyond the level
+/// is empty.
+pub fn tile_pixels(level: &RgbImage, tx: u32, ty: u32, lut: &Lut) -> ColorImage {
+    let (lw, lh) = level.dimensions();
+    let x0 = tx.saturating_mul(TILE_SIZE);
+    let y0 = ty.saturating_mul(TILE_SIZE);
+    let w = TILE_SIZE.min(lw.saturating_sub(x0)) as usize;
+    let h = TILE_SIZE.min(lh.saturating_sub(y0)) as usize;
+    let (w, h) = if w == 0 || h == 0 { (0, 0) } else { (w, h) };
+    let raw = level.as_raw();
+    let stride = lw as usize * 3;
+    let [lr, lg, lb] = lut;
+    let mut pixels = Vec::with_capacity(w * h);
+    for row in 0..h {
+        let start = (y0 as usize + row) * stride + x0 as usize * 3;
+        let (line, _) = raw[start..start + w * 3].as_chunks::<3>();
+        pixels.extend(line.iter().map(|&[r, g, b]| {
+            Color32::from_rgb(lr[usize::from(r)], lg[usize::from(g)], lb[usize::from(b)])
+        }));
+    }
+    ColorImage::new([w, h], pixels)
 }
 
 #[cfg(test)]
@@ -410,5 +417,44 @@ mod tests {
         assert_eq!(level_for_view(&v(0.5), &id, 2.0), 0);
         // An image at half the site resolution (2 site px per image px) is coarser already.
         assert_eq!(level_for_view(&v(0.5), &Affine::scale(2.0, 2.0), 1.0), 0);
+    }
+
+    fn identity_lut() -> Lut {
+        super::super::Adjustments::default().lut(None)
+    }
+
+    #[test]
+    fn a_tile_goes_through_the_lookup_table_and_comes_out_opaque() {
+        let img = RgbImage::from_fn(600, 600, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 7])
+        });
+        let mut lut = identity_lut();
+        lut[0] = [0; 256];
+        lut[2][7] = 200;
+        let tile = tile_pixels(&img, 0, 0, &lut);
+        assert_eq!(tile.size, [512, 512]);
+        assert_eq!(tile.pixels.len(), 512 * 512);
+        // Pixel (11, 22): red through a table of zeros, green unchanged, blue 7 -> 200.
+        assert_eq!(
+            tile.pixels[22 * 512 + 11],
+            Color32::from_rgba_premultiplied(0, 22, 200, 255)
+        );
+    }
+
+    #[test]
+    fn an_edge_tile_is_clipped_to_the_level_and_one_beyond_it_is_empty() {
+        let img = RgbImage::from_fn(600, 530, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 0])
+        });
+        let tile = tile_pixels(&img, 1, 1, &identity_lut());
+        assert_eq!(tile.size, [88, 18]);
+        assert_eq!(tile.pixels.len(), 88 * 18);
+        assert_eq!(
+            tile.pixels.last().copied(),
+            Some(Color32::from_rgb((599 % 256) as u8, (529 % 256) as u8, 0))
+        );
+        let outside = tile_pixels(&img, 2, 0, &identity_lut());
+        assert_eq!(outside.size, [0, 0]);
+        assert!(outside.pixels.is_empty());
     }
 }
