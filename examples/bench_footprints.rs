@@ -85,6 +85,36 @@ fn main() -> anyhow::Result<()> {
         .map(|n| n.parse())
         .transpose()?;
     let project = generate(FOOTPRINTS);
+    // `--write FILE --side N`: write the site, scaled to images of N px, as a project for the
+    // real window (its images are `jan.jpg`, `apr.jpg` and `jul.jpg` beside it), and stop.
+    if let Some(file) = args
+        .iter()
+        .position(|a| a == "--write")
+        .and_then(|i| args.get(i + 1))
+    {
+        let side: f64 = args
+            .iter()
+            .position(|a| a == "--side")
+            .and_then(|i| args.get(i + 1))
+            .map(|n| n.parse())
+            .transpose()?
+            .unwrap_or(SITE_SIDE);
+        let mut scaled = project.clone();
+        let k = side / SITE_SIDE;
+        for f in &mut scaled.sites[0].footprints {
+            f.outline = f.outline.map(|p| Point::new(p.x * k, p.y * k));
+            f.after_outline = f
+                .after_outline
+                .as_ref()
+                .map(|o| o.map(|p| Point::new(p.x * k, p.y * k)));
+        }
+        sitediff::io::save_project(&scaled, std::path::Path::new(file))?;
+        println!(
+            "wrote {file}: {} footprints scaled to a {side} px site",
+            FOOTPRINTS
+        );
+        return Ok(());
+    }
     let site = &project.sites[0];
     let small_project = generate(SMALL_SITE);
     let small_site = &small_project.sites[0];

@@ -137,7 +137,7 @@ fn scan_format_version(text: &str) -> Option<u32> {
 fn pretty_config() -> PrettyConfig {
     PrettyConfig::new()
         .struct_names(false)
-        .indentor("    ".to_string())
+        .indentor("\t".to_string())
         .new_line("\n".to_string())
         .separate_tuple_members(false)
         .enumerate_arrays(false)
@@ -287,11 +287,25 @@ mod tests {
     #[test]
     fn the_file_starts_with_the_format_version_and_is_in_canonical_order() {
         let text = project_to_string(&sample()).unwrap();
-        assert!(text.starts_with("(\n    format_version: 1,\n"), "{text}");
+        assert!(text.starts_with("(\n\tformat_version: 1,\n"), "{text}");
         let jan = text.find("jan.png").unwrap();
         let jul = text.find("jul.png").unwrap();
         assert!(jan < jul, "images are written sorted by id");
         assert!(text.contains("\"annex\",\n") && text.matches("\"roof\"").count() == 1);
+    }
+
+    #[test]
+    fn fields_left_at_their_defaults_are_not_written_and_still_load() {
+        let p = sample();
+        let text = project_to_string(&p).unwrap();
+        // No after-outline, note, review or transform set: none is written.
+        for absent in ["after_outline", "note:", "review:", "to_site", "source:"] {
+            assert!(!text.contains(absent), "{absent} in {text}");
+        }
+        let again = parse_project(&text, Path::new("p.ron")).unwrap();
+        let mut canonical = p.clone();
+        canonical.canonicalize();
+        assert_eq!(again, canonical);
     }
 
     #[test]

@@ -89,15 +89,25 @@ impl ReviewState {
 pub struct Review {
     pub state: ReviewState,
     /// Who reviewed; empty while unreviewed.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub reviewer: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub comment: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<Timestamp>,
 }
 
+impl Review {
+    /// Nobody has reviewed it: nothing worth writing to the file.
+    pub fn is_unreviewed(&self) -> bool {
+        *self == Review::default()
+    }
+}
+
 /// One building outline and what the analyst says changed about it.
+///
+/// Fields left at their defaults (no after-outline, no tags, no note, not reviewed) are not
+/// written to the file: it stays short, and a diff shows only what someone set.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Footprint {
@@ -110,20 +120,20 @@ pub struct Footprint {
     /// The outline in site coordinates (for a demolished building, where it stood).
     pub outline: Polygon,
     /// For a renovated building whose shape changed, its outline after the change.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after_outline: Option<Polygon>,
     #[serde(default)]
     pub confidence: Confidence,
     /// Free labels, kept sorted and without duplicates.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
     #[serde(default)]
     pub author: String,
     pub created: Timestamp,
     pub modified: Timestamp,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Review::is_unreviewed")]
     pub review: Review,
 }
 

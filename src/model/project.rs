@@ -28,7 +28,7 @@ pub struct Project {
 pub struct Site {
     pub id: SiteId,
     pub name: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
     /// The image whose pixel frame is the site frame. `None` only while the site has no images.
     #[serde(default)]
@@ -49,10 +49,10 @@ pub struct DatedImage {
     pub path: String,
     pub date: CaptureDate,
     /// Sensor or provider, free text.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub source: String,
-    /// From this image's pixels into the site frame.
-    #[serde(default)]
+    /// From this image's pixels into the site frame (not written while it is the identity).
+    #[serde(default, skip_serializing_if = "Affine::is_identity")]
     pub to_site: Affine,
 }
 
@@ -142,12 +142,22 @@ impl Site {
         self.images.iter_mut().find(|i| i.id == id)
     }
 
+    /// The footprint with this id. Footprints are kept in id order (loading sorts them, edits
+    /// insert in place), so this is a binary search; a site built by hand out of order is
+    /// still searched correctly, just slowly.
     pub fn footprint(&self, id: FootprintId) -> Option<&Footprint> {
-        self.footprints.iter().find(|f| f.id == id)
+        self.footprint_position(id).map(|i| &self.footprints[i])
     }
 
     pub fn footprint_mut(&mut self, id: FootprintId) -> Option<&mut Footprint> {
-        self.footprints.iter_mut().find(|f| f.id == id)
+        self.footprint_position(id).map(|i| &mut self.footprints[i])
+    }
+
+    fn footprint_position(&self, id: FootprintId) -> Option<usize> {
+        match self.footprints.binary_search_by_key(&id, |f| f.id) {
+            Ok(i) => Some(i),
+            Err(_) => self.footprints.iter().position(|f| f.id == id),
+        }
     }
 
     /// Images oldest first, unknown dates last, ties by id: the order of the timeline.
