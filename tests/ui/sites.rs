@@ -1,13 +1,11 @@
 //! Headless UI tests of growing a project in the window (add images, add a site, rename a site,
 //! remove an image) and of what the timeline and the pane headers tell the analyst.
 
-mod support;
-
+use crate::support::ui::*;
 use egui::Modifiers;
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT, Queryable, by};
 use sitediff::model::{ImageId, SiteId};
-use support::ui::*;
 
 fn project(h: &H) -> sitediff::model::Project {
     h.state().doc.as_ref().unwrap().project().clone()
@@ -37,7 +35,7 @@ fn type_into(h: &mut H, role: Role, label: Option<&str>, text: &str) {
 fn images_added_from_the_window_join_the_timeline_with_their_dates_in_one_undo_step() {
     let (dir, mut h) = loaded_harness();
     let new = dir.path().join("yard_20241015.png");
-    support::test_image(640, 480, 30).save(&new).unwrap();
+    crate::support::test_image(640, 480, 30).save(&new).unwrap();
     h.key_press_modifiers(Modifiers::COMMAND, egui::Key::I);
     steps(&mut h, 3);
     assert!(h.query_by_label("Add images to Test yard").is_some());
@@ -93,8 +91,8 @@ fn a_site_is_added_with_its_images_shown_at_once_and_renamed_with_f2() {
     let (dir, mut h) = loaded_harness();
     let a = dir.path().join("dock_2023-03-01.png");
     let b = dir.path().join("dock_2024-03-01.png");
-    support::test_image(320, 240, 0).save(&a).unwrap();
-    support::test_image(320, 240, 40).save(&b).unwrap();
+    crate::support::test_image(320, 240, 0).save(&a).unwrap();
+    crate::support::test_image(320, 240, 40).save(&b).unwrap();
     h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, egui::Key::N);
     steps(&mut h, 3);
     assert!(h.query_by_label("Add a site").is_some());
@@ -162,7 +160,7 @@ fn removing_an_image_from_its_timeline_menu_works_unless_a_footprint_uses_it() {
 #[test]
 fn a_damaged_image_is_called_unreadable_and_a_missing_one_missing() {
     let dir = tempfile::tempdir().unwrap();
-    let file = support::project_on_disk(dir.path());
+    let file = crate::support::project_on_disk(dir.path());
     std::fs::write(dir.path().join("yard_2024-04-15.png"), b"damaged").unwrap();
     std::fs::remove_file(dir.path().join("yard_2024-07-15.png")).unwrap();
     let mut h = harness_for(&file);
@@ -183,7 +181,7 @@ fn a_damaged_image_is_called_unreadable_and_a_missing_one_missing() {
 #[test]
 fn reopening_a_project_reads_its_images_again() {
     let dir = tempfile::tempdir().unwrap();
-    let file = support::project_on_disk(dir.path());
+    let file = crate::support::project_on_disk(dir.path());
     let july = dir.path().join("yard_2024-07-15.png");
     let kept = dir.path().join("kept.png");
     std::fs::rename(&july, &kept).unwrap();
@@ -222,7 +220,7 @@ fn a_before_image_dated_after_the_after_image_is_called_out_in_the_headers() {
 #[test]
 fn a_long_file_name_in_a_header_leaves_the_day_count_in_view() {
     let dir = tempfile::tempdir().unwrap();
-    let file = support::project_on_disk(dir.path());
+    let file = crate::support::project_on_disk(dir.path());
     let long = "a_very_long_satellite_product_name_with_sensor_orbit_and_processing_level_2024-07-15_final_v2.png";
     std::fs::rename(
         dir.path().join("yard_2024-07-15.png"),
@@ -257,12 +255,12 @@ fn a_long_file_name_in_a_header_leaves_the_day_count_in_view() {
 #[test]
 fn the_timeline_scrolls_to_follow_the_compared_images() {
     let dir = tempfile::tempdir().unwrap();
-    let file = support::project_on_disk(dir.path());
+    let file = crate::support::project_on_disk(dir.path());
     // Twelve more monthly images.
     let mut p = sitediff::io::load_project(&file).unwrap();
     for m in 1..=12u32 {
         let name = format!("yard_2025-{m:02}-01.png");
-        support::test_image(64, 48, m)
+        crate::support::test_image(64, 48, m)
             .save(dir.path().join(&name))
             .unwrap();
         let id = p.next_ids.new_image().unwrap();

@@ -2,10 +2,8 @@
 //! two dates in two different panes, takes keys, and quits cleanly. What only a real window
 //! shows: the GL renderer, texture uploads, the window manager-free X11 path.
 
-mod support;
-
+use crate::support::xvfb::{Session, find_rule, mean_abs_diff, stats};
 use std::time::{Duration, Instant};
-use support::xvfb::{Session, find_rule, mean_abs_diff, stats};
 
 const BEFORE_RULE: [u8; 3] = [90, 160, 255];
 const AFTER_RULE: [u8; 3] = [255, 150, 60];

@@ -2,12 +2,10 @@
 //! clicks and a key in both panes, a polygon in swipe mode, undo and redo, save, reopen. What
 //! only a real window shows: winit's pointer and key events reaching the tools.
 
-mod support;
-
+use crate::support::xvfb::{Session, demo_copy, find_rule, stats};
 use sitediff::io::load_project;
 use sitediff::model::{ChangeKind, Footprint, Point};
 use std::time::{Duration, Instant};
-use support::xvfb::{Session, demo_copy, find_rule, stats};
 
 const BEFORE_RULE: [u8; 3] = [90, 160, 255];
 const AFTER_RULE: [u8; 3] = [255, 150, 60];

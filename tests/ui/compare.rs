@@ -1,8 +1,7 @@
 //! Headless UI tests of the compare workspace, driven through egui_kittest: real clicks, keys
 //! and wheel events on the real app, asserting on its state and on what it painted.
 
-mod support;
-
+use crate::support::ui::*;
 use egui::accesskit::Role;
 use egui::{Modifiers, PointerButton, Rect, Vec2};
 use egui_kittest::Harness;
@@ -11,7 +10,6 @@ use sitediff::app::SiteDiffApp;
 use sitediff::app::state::CompareMode;
 use sitediff::editing::tools::ToolKind;
 use sitediff::model::ImageId;
-use support::ui::*;
 
 /// The painted image's rectangle relative to its pane's top-left corner.
 fn painted_offset(h: &H, pane: usize) -> Rect {
@@ -242,7 +240,7 @@ fn overlay_reports_both_images_under_the_cursor() {
 #[test]
 fn opening_another_project_with_unsaved_changes_asks_first() {
     let dir = tempfile::tempdir().unwrap();
-    let project = support::project_on_disk(dir.path());
+    let project = crate::support::project_on_disk(dir.path());
     let mut h = harness_for(&project);
     step_until(&mut h, "images to load", loaded);
     make_dirty(&mut h);
@@ -284,7 +282,7 @@ fn opening_another_project_with_unsaved_changes_asks_first() {
 #[test]
 fn a_missing_image_shows_its_path_and_can_be_relinked_by_typing_a_path() {
     let dir = tempfile::tempdir().unwrap();
-    let project = support::project_on_disk(dir.path());
+    let project = crate::support::project_on_disk(dir.path());
     let moved = dir.path().join("moved");
     std::fs::create_dir(&moved).unwrap();
     let old = dir.path().join("yard_2024-07-15.png");
@@ -376,7 +374,7 @@ fn f1_opens_and_closes_the_keyboard_shortcut_sheet() {
 #[test]
 fn the_new_project_dialog_creates_and_opens_a_project_from_typed_paths() {
     let dir = tempfile::tempdir().unwrap();
-    let existing = support::project_on_disk(dir.path());
+    let existing = crate::support::project_on_disk(dir.path());
     let mut h = harness_for(&existing);
     step_until(&mut h, "images to load", loaded);
     h.key_press_modifiers(Modifiers::COMMAND, egui::Key::N);

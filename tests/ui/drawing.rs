@@ -1,14 +1,12 @@
 //! Headless UI tests of drawing, editing and labelling footprints, driven through egui_kittest
 //! like a person: clicks at screen positions, keys, drags; asserting on the project.
 
-mod support;
-
+use crate::support::ui::*;
 use egui::{Modifiers, PointerButton, Vec2};
 use egui_kittest::kittest::Queryable;
 use sitediff::app::state::CompareMode;
 use sitediff::editing::tools::ToolKind;
 use sitediff::model::{ChangeKind, Confidence, Footprint, FootprintId, Point};
-use support::ui::*;
 
 fn footprints(h: &H) -> Vec<Footprint> {
     h.state().doc.as_ref().unwrap().project().sites[0]
