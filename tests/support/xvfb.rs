@@ -36,7 +36,7 @@ impl Drop for Session {
 }
 
 impl Session {
-    /// Starts Xvfb and the release binary with `args`, waits for its window and for the title
+    /// Starts Xvfb and the binary cargo built for these tests with `args`, waits for its window and for the title
     /// to contain `title`.
     pub fn start(args: &[&str], title: &str) -> Session {
         for tool in ["Xvfb", "xdotool", "import"] {

@@ -1,4 +1,4 @@
-//! The release binary in a virtual X display, driven with xdotool: what only a real window
+//! The real binary in a virtual X display, driven with xdotool: what only a real window
 //! shows (winit's input path, the GL renderer). One test binary for both tests.
 
 #[path = "../support/mod.rs"]
