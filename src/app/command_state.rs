@@ -36,27 +36,8 @@ impl SiteDiffApp {
                 let author = self.author();
                 self.new_footprint(&author, now).map(|_| ())
             }
-            (
-                Command::LabelDemolished
-                | Command::LabelNew
-                | Command::LabelRenovated
-                | Command::Square
-                | Command::CopyOutlineToAfter
-                | Command::RemoveAfterOutline
-                | Command::Delete
-                | Command::ZoomToSelection
-                | Command::NudgeLeft
-                | Command::NudgeRight
-                | Command::NudgeUp
-                | Command::NudgeDown
-                | Command::NudgeLeftFar
-                | Command::NudgeRightFar
-                | Command::NudgeUpFar
-                | Command::NudgeDownFar,
-                None,
-            ) => Err("Choose a site first.".into()),
-            (cmd, Some(site)) if ids.is_empty() && is_footprint_command(cmd) => {
-                let _ = site;
+            (cmd, None) if is_footprint_command(cmd) => Err("Choose a site first.".into()),
+            (cmd, Some(_)) if ids.is_empty() && is_footprint_command(cmd) => {
                 Err("Select a footprint first.".into())
             }
             (Command::LabelDemolished, Some(site)) if check => {

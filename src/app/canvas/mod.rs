@@ -327,15 +327,7 @@ pub fn canvas_ui(ui: &mut Ui, input: CanvasInput<'_>, state: CanvasState<'_>) ->
         let rect = pane.rect;
         match (compare.mode, pane.side) {
             (_, Some(side)) => {
-                painting.side(
-                    ui,
-                    &painter,
-                    rect,
-                    pick(side),
-                    side,
-                    Color32::WHITE,
-                    OutlineChoice::Date(side),
-                );
+                painting.date(ui, &painter, rect, pick(side), side);
             }
             (CompareMode::Swipe, None) => {
                 let x = rect.left() + compare.swipe * rect.width();
@@ -344,15 +336,7 @@ pub fn canvas_ui(ui: &mut Ui, input: CanvasInput<'_>, state: CanvasState<'_>) ->
                 let right =
                     painter.with_clip_rect(Rect::from_min_max(Pos2::new(x, rect.min.y), rect.max));
                 for (p, side) in [(&left, Side::Before), (&right, Side::After)] {
-                    painting.side(
-                        ui,
-                        p,
-                        rect,
-                        pick(side),
-                        side,
-                        Color32::WHITE,
-                        OutlineChoice::Date(side),
-                    );
+                    painting.date(ui, p, rect, pick(side), side);
                 }
                 paint_swipe_divider(&painter, rect, x);
             }
@@ -361,15 +345,7 @@ pub fn canvas_ui(ui: &mut Ui, input: CanvasInput<'_>, state: CanvasState<'_>) ->
                     ctx.request_repaint_after(Duration::from_secs_f32(next.max(0.01)));
                 }
                 let side = compare.blink.showing;
-                painting.side(
-                    ui,
-                    &painter,
-                    rect,
-                    pick(side),
-                    side,
-                    Color32::WHITE,
-                    OutlineChoice::Date(side),
-                );
+                painting.date(ui, &painter, rect, pick(side), side);
                 paint_blink_badge(&painter, rect, side, pick(side).map(|s| s.record));
             }
             (CompareMode::Overlay | CompareMode::SideBySide, None) => {

@@ -30,6 +30,19 @@ pub(super) struct Painting<'a, F: Fn(Side) -> ToolContext<'a>> {
 }
 
 impl<'a, F: Fn(Side) -> ToolContext<'a>> Painting<'a, F> {
+    /// One date as it is: its image untinted, its own outlines, the tool's preview.
+    pub(super) fn date(
+        &mut self,
+        ui: &mut Ui,
+        painter: &egui::Painter,
+        pane: Rect,
+        img: Option<&SideImage<'_>>,
+        side: Side,
+    ) {
+        let outlines = OutlineChoice::Date(side);
+        self.side(ui, painter, pane, img, side, Color32::WHITE, outlines);
+    }
+
     /// One date: its image (tinted), then its footprints and the tool's preview for that date.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn side(

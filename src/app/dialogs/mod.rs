@@ -283,13 +283,7 @@ impl Dialogs {
                 }
             });
             if native_unavailable {
-                ui.label(
-                    egui::RichText::new(
-                        "No system file dialog can open here (no desktop portal or zenity): type the path.",
-                    )
-                    .small()
-                    .color(egui::Color32::from_rgb(255, 190, 120)),
-                );
+                native::unavailable_note(ui, "path");
             }
         });
         if browse {
@@ -356,13 +350,7 @@ impl Dialogs {
             });
             ui.label(egui::RichText::new("Capture dates are read from file names (2024-07-15, 20240715) and EXIF/TIFF tags; set unknown ones later.").small().weak());
             if native_unavailable {
-                ui.label(
-                    egui::RichText::new(
-                        "No system file dialog can open here (no desktop portal or zenity): type the paths.",
-                    )
-                    .small()
-                    .color(egui::Color32::from_rgb(255, 190, 120)),
-                );
+                native::unavailable_note(ui, "paths");
             }
             if let Some(e) = &d.error {
                 ui.colored_label(egui::Color32::from_rgb(255, 120, 100), e);

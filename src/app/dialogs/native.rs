@@ -122,3 +122,14 @@ impl NativeDialogs {
         self.running > 0
     }
 }
+
+/// The note shown in a dialog once no native file dialog could open: type instead.
+pub fn unavailable_note(ui: &mut egui::Ui, what: &str) {
+    ui.label(
+        egui::RichText::new(format!(
+            "No system file dialog can open here (no desktop portal or zenity): type the {what}."
+        ))
+        .small()
+        .color(crate::app::theme::WARNING_COLOR),
+    );
+}

@@ -127,11 +127,7 @@ impl AddImagesDialog {
                 .weak(),
             );
             if native_unavailable {
-                ui.label(
-                    egui::RichText::new("No system file dialog can open here: type the paths.")
-                        .small()
-                        .color(egui::Color32::from_rgb(255, 190, 120)),
-                );
+                super::native::unavailable_note(ui, "paths");
             }
             if let Some(e) = &self.error {
                 ui.colored_label(ERROR_COLOR, e);
@@ -156,6 +152,49 @@ impl AddImagesDialog {
     }
 }
 
+/// A dialog with one text field and a confirm button: Enter or the button confirms a
+/// non-empty text, Cancel or Esc closes. `(confirmed text, close)`.
+#[allow(clippy::too_many_arguments)]
+fn one_field_ui(
+    ctx: &egui::Context,
+    id: &str,
+    title: &str,
+    explanation: Option<&str>,
+    confirm: &str,
+    cancel: &str,
+    text: &mut String,
+    focused: &mut bool,
+) -> (Option<String>, bool) {
+    let (mut submit, mut cancelled) = (false, false);
+    let modal = egui::Modal::new(egui::Id::unique(id)).show(ctx, |ui| {
+        ui.set_min_width(380.0);
+        ui.heading(title);
+        if let Some(e) = explanation {
+            ui.label(e);
+        }
+        let r = ui.add(egui::TextEdit::singleline(text).desired_width(f32::INFINITY));
+        if !*focused {
+            r.request_focus();
+            *focused = true;
+        }
+        if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+            submit = true;
+        }
+        ui.horizontal(|ui| {
+            if ui.button(confirm).clicked() {
+                submit = true;
+            }
+            if ui.button(cancel).clicked() {
+                cancelled = true;
+            }
+        });
+    });
+    if submit && !text.trim().is_empty() {
+        return (Some(text.trim().to_string()), true);
+    }
+    (None, cancelled || modal.should_close())
+}
+
 /// "Rename this site".
 pub struct RenameSiteDialog {
     pub site: SiteId,
@@ -173,37 +212,18 @@ impl RenameSiteDialog {
     }
 
     pub fn ui(&mut self, ctx: &egui::Context) -> (Option<Action>, bool) {
-        let (mut submit, mut cancel) = (false, false);
-        let modal = egui::Modal::new(egui::Id::unique("rename-site")).show(ctx, |ui| {
-            ui.set_min_width(380.0);
-            ui.heading("Rename site");
-            let r = ui.add(egui::TextEdit::singleline(&mut self.name).desired_width(f32::INFINITY));
-            if !self.focused {
-                r.request_focus();
-                self.focused = true;
-            }
-            if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-                submit = true;
-            }
-            ui.horizontal(|ui| {
-                if ui.button("Rename").clicked() {
-                    submit = true;
-                }
-                if ui.button("Cancel").clicked() {
-                    cancel = true;
-                }
-            });
-        });
-        if submit && !self.name.trim().is_empty() {
-            return (
-                Some(Action::RenameSite {
-                    site: self.site,
-                    name: self.name.trim().to_string(),
-                }),
-                true,
-            );
-        }
-        (None, cancel || modal.should_close())
+        let (name, close) = one_field_ui(
+            ctx,
+            "rename-site",
+            "Rename site",
+            None,
+            "Rename",
+            "Cancel",
+            &mut self.name,
+            &mut self.focused,
+        );
+        let site = self.site;
+        (name.map(|name| Action::RenameSite { site, name }), close)
     }
 }
 
@@ -228,34 +248,16 @@ impl NameDialog {
     }
 
     pub fn ui(&mut self, ctx: &egui::Context) -> (Option<Action>, bool) {
-        let (mut submit, mut cancel) = (false, false);
-        let modal = egui::Modal::new(egui::Id::unique("analyst-name")).show(ctx, |ui| {
-            ui.set_min_width(380.0);
-            ui.heading("Your name");
-            ui.label("Footprints you draw carry it as their author. Kept for next time.");
-            let r = ui.add(egui::TextEdit::singleline(&mut self.name).desired_width(f32::INFINITY));
-            if !self.focused {
-                r.request_focus();
-                self.focused = true;
-            }
-            if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-                submit = true;
-            }
-            ui.horizontal(|ui| {
-                if ui.button("OK").clicked() {
-                    submit = true;
-                }
-                if ui.button("Later").clicked() {
-                    cancel = true;
-                }
-            });
-        });
-        if submit && !self.name.trim().is_empty() {
-            return (
-                Some(Action::SetAnalystName(self.name.trim().to_string())),
-                true,
-            );
-        }
-        (None, cancel || modal.should_close())
+        let (name, close) = one_field_ui(
+            ctx,
+            "analyst-name",
+            "Your name",
+            Some("Footprints you draw carry it as their author. Kept for next time."),
+            "OK",
+            "Later",
+            &mut self.name,
+            &mut self.focused,
+        );
+        (name.map(Action::SetAnalystName), close)
     }
 }

@@ -92,7 +92,10 @@ pub fn sites_panel_ui(
         .max_height(ui.available_height() - 190.0)
         .show(ui, |ui| {
             for img in site.images_by_date() {
-                timeline_entry_ui(ui, site, doc, img, pair, images, follow, &mut actions);
+                // Ids per image, so an entry's widgets keep theirs as images come and go.
+                ui.push_id(img.id, |ui| {
+                    timeline_entry_ui(ui, site, doc, img, pair, images, follow, &mut actions);
+                });
             }
         });
     actions
@@ -127,42 +130,11 @@ fn timeline_entry_ui(
             .show(ui, |ui| {
                 ui.set_width(ui.available_width());
                 ui.horizontal(|ui| {
-                    let thumb_size = Vec2::new(64.0, 64.0);
                     let path = doc.image_file(&img.path);
-                    match images.thumbnail(&path) {
-                        Some(t) => {
-                            let size = t.size_vec2();
-                            let scale = (thumb_size.x / size.x).min(thumb_size.y / size.y);
-                            ui.image((t.id(), size * scale));
-                        }
-                        None => {
-                            let (rect, _) =
-                                ui.allocate_exact_size(thumb_size, egui::Sense::hover());
-                            ui.painter().rect_filled(rect, 2.0, Color32::from_gray(45));
-                            // A file that is there but cannot be read is damaged, not missing.
-                            let failed = images.get(&path).and_then(|s| s.error());
-                            let (word, why) = match (failed, path.exists()) {
-                                (None, _) => ("…", "Loading"),
-                                (Some(_), false) => ("missing", "The file is not there"),
-                                (Some(_), true) => {
-                                    ("unreadable", "The file is there but cannot be read")
-                                }
-                            };
-                            let color = if failed.is_some() {
-                                WARNING_COLOR
-                            } else {
-                                Color32::GRAY
-                            };
-                            ui.put(
-                                rect,
-                                egui::Label::new(RichText::new(word).small().color(color)),
-                            )
-                            .on_hover_text(match failed {
-                                Some(err) => format!("{why}: {err}"),
-                                None => why.to_string(),
-                            });
-                        }
-                    }
+                    // One scope of a fixed size, whatever it shows: the widgets after it keep
+                    // their place and their ids when the thumbnail arrives (a click pressed
+                    // on the date before and released after still counts).
+                    ui.scope(|ui| thumbnail_ui(ui, images, &path));
                     ui.vertical(|ui| {
                         let date = match img.date {
                             crate::model::CaptureDate::Unknown => {
@@ -256,5 +228,39 @@ fn timeline_entry_ui(
             });
             ui.close();
         }
+    });
+}
+
+/// An image's thumbnail in a fixed 64 x 64 slot, or what stands in for it: loading, missing
+/// (the file is not there) or unreadable (the file is there but cannot be read).
+fn thumbnail_ui(ui: &mut Ui, images: &ImageStore, path: &std::path::Path) {
+    let thumb_size = Vec2::new(64.0, 64.0);
+    let (slot, _) = ui.allocate_exact_size(thumb_size, egui::Sense::hover());
+    if let Some(t) = images.thumbnail(path) {
+        let size = t.size_vec2();
+        let scale = (thumb_size.x / size.x).min(thumb_size.y / size.y);
+        let rect = egui::Rect::from_center_size(slot.center(), size * scale);
+        egui::Image::new((t.id(), size * scale)).paint_at(ui, rect);
+        return;
+    }
+    ui.painter().rect_filled(slot, 2.0, Color32::from_gray(45));
+    let failed = images.get(path).and_then(|s| s.error());
+    let (word, why) = match (failed, path.exists()) {
+        (None, _) => ("…", "Loading"),
+        (Some(_), false) => ("missing", "The file is not there"),
+        (Some(_), true) => ("unreadable", "The file is there but cannot be read"),
+    };
+    let color = if failed.is_some() {
+        WARNING_COLOR
+    } else {
+        Color32::GRAY
+    };
+    ui.put(
+        slot,
+        egui::Label::new(RichText::new(word).small().color(color)).selectable(false),
+    )
+    .on_hover_text(match failed {
+        Some(err) => format!("{why}: {err}"),
+        None => why.to_string(),
     });
 }
