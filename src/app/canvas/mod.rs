@@ -195,15 +195,7 @@ pub fn canvas_ui(ui: &mut Ui, input: CanvasInput<'_>, state: CanvasState<'_>) ->
             continue;
         };
         let side = side_at(pane, pos, compare);
-        let ctx = ToolContext {
-            site,
-            index,
-            side,
-            tolerance: HIT_RADIUS / compare.view.zoom,
-            selection: input.selection,
-            now: input.now,
-            new: input.new_footprint,
-        };
+        let ctx = tool_context(&input, site, index, side, compare.view.zoom);
         let to_site = |p: Pos2| compare.view.screen_to_site(pane.rect, p);
         let mut events: Vec<Pointer> = Vec::new();
         if !panning {
@@ -312,15 +304,7 @@ pub fn canvas_ui(ui: &mut Ui, input: CanvasInput<'_>, state: CanvasState<'_>) ->
         layer: &layer,
         triangles,
         tool,
-        tool_ctx: |side| ToolContext {
-            site,
-            index,
-            side,
-            tolerance: HIT_RADIUS / compare.view.zoom,
-            selection: input.selection,
-            now: input.now,
-            new: input.new_footprint,
-        },
+        tool_ctx: |side| tool_context(&input, site, index, side, compare.view.zoom),
     };
     for pane in &panes {
         let painter = ui.painter_at(pane.rect);
@@ -457,6 +441,25 @@ pub fn canvas_ui(ui: &mut Ui, input: CanvasInput<'_>, state: CanvasState<'_>) ->
         ctx.request_repaint();
     }
     out
+}
+
+/// What the tool reads in a pane showing `side` at `zoom`.
+fn tool_context<'a>(
+    input: &CanvasInput<'a>,
+    site: &'a Site,
+    index: &'a SiteIndex,
+    side: Side,
+    zoom: f64,
+) -> ToolContext<'a> {
+    ToolContext {
+        site,
+        index,
+        side,
+        tolerance: HIT_RADIUS / zoom,
+        selection: input.selection,
+        now: input.now,
+        new: input.new_footprint,
+    }
 }
 
 /// The site frame's extent: the reference image's outline in site coordinates, once its size is
