@@ -46,37 +46,43 @@ impl Session {
             );
         }
         let shots = tempfile::tempdir().unwrap();
-        // A display number of our own, so parallel tests do not meet.
-        let num = 60 + (std::process::id() % 100) * 3 + next_slot();
-        let display = format!(":{num}");
-        let xvfb = Command::new("Xvfb")
+        // Xvfb picks a free display itself and prints its number on stdout once it accepts
+        // clients (-displayfd 1), so parallel tests and other servers never meet. -noreset: by
+        // default the server resets when its last client leaves, and a client connecting during
+        // the reset is refused ("Failed to open connection to X server").
+        let mut xvfb = Command::new("Xvfb")
             .args([
-                display.as_str(),
+                "-displayfd",
+                "1",
+                "-noreset",
                 "-screen",
                 "0",
                 "1600x1000x24",
                 "-nolisten",
                 "tcp",
             ])
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("start Xvfb");
-        let start = Instant::now();
-        while !Command::new("xdotool")
-            .arg("getmouselocation")
-            .env("DISPLAY", &display)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-        {
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "Xvfb did not start"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        let display = {
+            use std::io::BufRead;
+            let out = xvfb.stdout.take().expect("Xvfb's stdout");
+            let (tx, rx) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                let mut line = String::new();
+                let _ = std::io::BufReader::new(out).read_line(&mut line);
+                let _ = tx.send(line);
+            });
+            let line = rx
+                .recv_timeout(Duration::from_secs(20))
+                .expect("Xvfb did not report its display within 20 s");
+            let num: u32 = line
+                .trim()
+                .parse()
+                .unwrap_or_else(|_| panic!("Xvfb printed {line:?}, not a display number"));
+            format!(":{num}")
+        };
         let bin = PathBuf::from(env!("CARGO_BIN_EXE_sitediff"));
         let app = Command::new(&bin)
             .args(args)
@@ -105,6 +111,12 @@ impl Session {
             let w = s.xdotool(&["search", "--name", "sitediff"]);
             if let Some(first) = w.lines().next() {
                 break first.to_string();
+            }
+            if let Some(status) = s.app.try_wait().unwrap() {
+                panic!(
+                    "sitediff exited ({status}) before showing a window; stderr: {}",
+                    s.stderr()
+                );
             }
             assert!(
                 start.elapsed() < Duration::from_secs(60),
@@ -199,12 +211,6 @@ impl Session {
             std::thread::sleep(Duration::from_millis(100));
         }
     }
-}
-
-fn next_slot() -> u32 {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static SLOT: AtomicU32 = AtomicU32::new(0);
-    SLOT.fetch_add(1, Ordering::Relaxed) % 3
 }
 
 /// Mean and standard deviation of luminance over a rectangle.

@@ -9,7 +9,7 @@ const BEFORE_RULE: [u8; 3] = [90, 160, 255];
 const AFTER_RULE: [u8; 3] = [255, 150, 60];
 
 #[test]
-fn the_release_binary_opens_the_demo_shows_each_date_in_its_pane_and_takes_keys() {
+fn the_binary_opens_the_demo_shows_each_date_in_its_pane_and_takes_keys() {
     let mut s = Session::start(&[], "demo.ron");
 
     // Both panes fill with imagery, found by the coloured rule under each date header.
