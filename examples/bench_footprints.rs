@@ -350,8 +350,8 @@ fn files_rows(
 ) -> anyhow::Result<()> {
     let files = file_times(project, runs)?;
     details.push(format!(
-        "project file: {:.1} MB in {}; save_project = canonical RON, copy of the old file to \
-         .bak (write + fsync + rename), write + fsync + rename; the floor writes once",
+        "project file: {:.1} MB in {}; save_project = canonical RON, the old file kept as .bak \
+         (a hard link), write + fsync + rename; the floor writes once",
         files.bytes as f64 / 1e6,
         files.dir
     ));

@@ -92,14 +92,7 @@ pub fn parse_project(text: &str, path: &Path) -> Result<Project, LoadError> {
         format_version: Option<u32>,
     }
     let options = ron::Options::default().with_recursion_limit(64);
-    // Look at the version first: a newer file may use syntax this build cannot parse, and
-    // "update sitediff" is a better message than a syntax error.
-    let probed = options
-        .from_str::<VersionProbe>(text)
-        .ok()
-        .and_then(|p| p.format_version)
-        .or_else(|| scan_format_version(text));
-    if let Some(found) = probed {
+    let check_version = |found: u32| {
         if found > FORMAT_VERSION {
             return Err(LoadError::TooNew {
                 path: path.to_path_buf(),
@@ -113,13 +106,35 @@ pub fn parse_project(text: &str, path: &Path) -> Result<Project, LoadError> {
                 found,
             });
         }
-    }
-    let mut project: Project = options.from_str(text).map_err(|e| LoadError::Syntax {
-        path: path.to_path_buf(),
-        line: e.span.start.line,
-        col: e.span.start.col,
-        message: e.code.to_string(),
-    })?;
+        Ok(())
+    };
+    // One parse of the whole text (a second one for the version alone would double the time
+    // to open a large project); the version is checked on what it gave.
+    let parsed: Result<Project, _> = options.from_str(text);
+    let mut project = match parsed {
+        Ok(project) => {
+            check_version(project.format_version)?;
+            project
+        }
+        Err(e) => {
+            // A newer file may use syntax this build cannot parse, and "update sitediff" is a
+            // better message than a syntax error.
+            let probed = options
+                .from_str::<VersionProbe>(text)
+                .ok()
+                .and_then(|p| p.format_version)
+                .or_else(|| scan_format_version(text));
+            if let Some(found) = probed {
+                check_version(found)?;
+            }
+            return Err(LoadError::Syntax {
+                path: path.to_path_buf(),
+                line: e.span.start.line,
+                col: e.span.start.col,
+                message: e.code.to_string(),
+            });
+        }
+    };
     project.canonicalize();
     Ok(project)
 }
@@ -162,7 +177,7 @@ pub fn save_project(project: &Project, path: &Path) -> Result<(), SaveError> {
 }
 
 /// Writes `bytes` to `path` atomically; when `keep_backup`, an existing file is first copied
-/// to `path` + `.bak` (itself written atomically).
+/// to `path` + `.bak` (a hard link, or a copy written atomically).
 pub fn write_atomically(path: &Path, bytes: &[u8], keep_backup: bool) -> Result<(), SaveError> {
     let io_err = |source| SaveError::Io {
         path: path.to_path_buf(),
@@ -181,9 +196,25 @@ pub fn write_atomically(path: &Path, bytes: &[u8], keep_backup: bool) -> Result<
         return Err(io_err(std::io::Error::other("a folder has that name")));
     }
     if keep_backup && path.exists() {
-        let old = fs::read(path).map_err(io_err)?;
         let bak = dir.join(format!("{file_name}.bak"));
-        write_temp_then_rename(&dir, &bak, &old).map_err(io_err)?;
+        // A second name for the old file's data, made under a temporary name and renamed over
+        // the old backup: nothing is copied or synced again, and the backup is whole or absent.
+        // Where the file system has no hard links, a copy written atomically.
+        let tmp = dir.join(format!(".{file_name}.bak.tmp-{}", std::process::id()));
+        let _ = fs::remove_file(&tmp);
+        let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        let linked = if is_link {
+            Err(std::io::Error::other(
+                "a symbolic link: copy what it points to",
+            ))
+        } else {
+            fs::hard_link(path, &tmp).and_then(|()| fs::rename(&tmp, &bak))
+        };
+        if linked.is_err() {
+            let _ = fs::remove_file(&tmp);
+            let old = fs::read(path).map_err(io_err)?;
+            write_temp_then_rename(&dir, &bak, &old).map_err(io_err)?;
+        }
     }
     write_temp_then_rename(&dir, path, bytes).map_err(io_err)
 }
@@ -321,6 +352,67 @@ mod tests {
             fs::read_to_string(dir.path().join("p.ron.bak")).unwrap(),
             first
         );
+    }
+
+    #[test]
+    fn the_backup_holds_the_version_before_the_last_save_and_no_temp_file_stays() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.ron");
+        let bak = dir.path().join("p.ron.bak");
+        let mut p = sample();
+        save_project(&p, &path).unwrap();
+        assert!(!bak.exists(), "a first save has nothing to back up");
+        let v1 = fs::read_to_string(&path).unwrap();
+        for n in 2..5 {
+            p.name = format!("version {n}");
+            let before = fs::read_to_string(&path).unwrap();
+            save_project(&p, &path).unwrap();
+            let now = fs::read_to_string(&path).unwrap();
+            assert!(now.contains(&format!("version {n}")));
+            // The backup is the file as it was, never the new text through a shared name.
+            assert_eq!(fs::read_to_string(&bak).unwrap(), before);
+            assert_ne!(before, now);
+        }
+        assert_ne!(fs::read_to_string(&bak).unwrap(), v1);
+        let mut names: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["p.ron", "p.ron.bak"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_project_reached_through_a_symbolic_link_still_gets_a_real_backup() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.ron");
+        let link = dir.path().join("p.ron");
+        let mut p = sample();
+        save_project(&p, &real).unwrap();
+        let first = fs::read_to_string(&real).unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        p.name = "second".into();
+        save_project(&p, &link).unwrap();
+        let bak = dir.path().join("p.ron.bak");
+        assert!(!fs::symlink_metadata(&bak).unwrap().file_type().is_symlink());
+        assert_eq!(fs::read_to_string(&bak).unwrap(), first);
+    }
+
+    #[test]
+    fn a_file_newer_than_this_build_is_refused_as_too_new_whether_or_not_it_parses() {
+        let mut p = sample();
+        p.format_version = FORMAT_VERSION + 1;
+        let text = project_to_string(&p).unwrap();
+        let err = parse_project(&text, Path::new("n.ron")).unwrap_err();
+        assert!(matches!(err, LoadError::TooNew { .. }), "{err}");
+        let with_new_field = text.replacen("name:", "future_field: 3,\n\tname:", 1);
+        let err = parse_project(&with_new_field, Path::new("n.ron")).unwrap_err();
+        assert!(matches!(err, LoadError::TooNew { .. }), "{err}");
+        p.format_version = 0;
+        let text = project_to_string(&p).unwrap();
+        let err = parse_project(&text, Path::new("n.ron")).unwrap_err();
+        assert!(matches!(err, LoadError::BadVersion { .. }), "{err}");
     }
 
     #[test]

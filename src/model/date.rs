@@ -132,7 +132,29 @@ impl Timestamp {
 
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.format("%Y-%m-%dT%H:%M:%SZ"))
+        // By hand rather than through chrono's format strings: a 10 000-footprint project
+        // writes 20 000 of these, and the format string took a third of the save.
+        use chrono::{Datelike, Timelike};
+        let n = self.0.naive_utc();
+        let (d, t) = (n.date(), n.time());
+        if !(0..=9999).contains(&d.year()) {
+            return write!(f, "{}", self.0.format("%Y-%m-%dT%H:%M:%SZ"));
+        }
+        let mut b = *b"0000-00-00T00:00:00Z";
+        let mut put = |at: usize, width: usize, mut v: u32| {
+            for k in (at..at + width).rev() {
+                b[k] = b'0' + (v % 10) as u8;
+                v /= 10;
+            }
+        };
+        put(0, 4, d.year() as u32);
+        put(5, 2, d.month());
+        put(8, 2, d.day());
+        put(11, 2, t.hour());
+        put(14, 2, t.minute());
+        put(17, 2, t.second());
+        // Only ASCII digits went in.
+        f.write_str(std::str::from_utf8(&b).unwrap_or_default())
     }
 }
 
@@ -201,6 +223,14 @@ mod tests {
         let s = t.to_string();
         let back: Timestamp = serde_json::from_str(&format!("\"{s}\"")).unwrap();
         assert_eq!(back, t);
+        assert_eq!(s, "2023-11-14T22:13:20Z");
+        // Every field padded as chrono's format string pads it, at either end of the years.
+        for secs in [0, 1, 59, 3_600 * 9 + 61, -62_135_596_800, 253_402_300_799] {
+            let t = Timestamp::from_unix(secs).unwrap();
+            assert_eq!(t.to_string(), t.0.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+        }
+        let far = Timestamp::from_unix(253_402_300_800).unwrap();
+        assert_eq!(far.to_string(), "+10000-01-01T00:00:00Z");
     }
 
     #[test]
