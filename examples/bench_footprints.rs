@@ -46,8 +46,8 @@ use sitediff::editing::{OutlineRef, Selection, Side};
 use sitediff::io::{load_project, project_to_string, save_project};
 use sitediff::model::geometry::closest_point_on_segment;
 use sitediff::model::{
-    BoundingBox, CaptureDate, ChangeKind, Confidence, DatedImage, Footprint, FootprintId, ImageId,
-    Point, Polygon, Project, ReviewState, Site, SiteId, Timestamp,
+    BoundingBox, CaptureDate, ChangeKind, Confidence, DatedImage, Decision, Footprint, FootprintId,
+    ImageId, Point, Polygon, Project, Site, SiteId, Timestamp,
 };
 use std::collections::BTreeSet;
 use std::hint::black_box;
@@ -551,9 +551,8 @@ fn building(rng: &mut Rng, id: FootprintId, c: Point) -> Footprint {
         fp.note = "Roof colour changed; see the April image.".into();
     }
     if rng.chance(0.3) {
-        fp.review.state = ReviewState::Accepted;
-        fp.review.reviewer = "reviewer".into();
-        fp.review.at = Some(when);
+        let accept = fp.decision_event(Decision::Accepted, None, "", "reviewer", when);
+        fp.reviews.push(accept);
     }
     fp
 }

@@ -403,12 +403,27 @@ fn cmd_stats(path: &Path, json: bool, out: Out, err: Out) -> u8 {
         }
         say!(
             out,
-            "  review: {} accepted, {} rejected, {} unreviewed ({:.1}% reviewed)",
+            "  review: {} of {} reviewed ({:.1}%): {} accepted, {} rejected, {} need changes; \
+             {} unreviewed, {} changed since review",
+            c.reviewed(),
+            c.footprints,
+            s.reviewed_percent,
             c.accepted,
             c.rejected,
+            c.needs_changes,
             c.unreviewed,
-            s.reviewed_percent
+            c.changed_since_review
         );
+        if c.self_reviewed > 0 {
+            say!(
+                out,
+                "    {} decided by their own author (self-review)",
+                c.self_reviewed
+            );
+        }
+        for (reason, n) in &c.reasons {
+            say!(out, "    rejected or sent back for {reason}: {n}");
+        }
         say!(out, "  total footprint area: {:.1} px²", c.total_area);
     }
     0

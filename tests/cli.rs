@@ -289,6 +289,59 @@ fn stats_json_is_machine_readable() {
 }
 
 #[test]
+fn stats_show_review_progress_decisions_by_reason_and_self_reviews() {
+    let golden = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/golden_v2.ron");
+    // Golden v2: F7 accepted by ben (its author is ana); F8 sent back for an inaccurate
+    // outline, then changed by the analyst.
+    sitediff()
+        .arg("stats")
+        .arg(golden)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "review: 1 of 2 reviewed (50.0%): 1 accepted, 0 rejected, 0 need changes; \
+             0 unreviewed, 1 changed since review",
+        ))
+        .stdout(predicate::str::contains("self-review").not());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.ron");
+    // ana accepts her own F7; F8's decision is made to judge its current outline again by
+    // removing the digest (a decision without one judges the footprint as it is).
+    let text = fs::read_to_string(golden).unwrap();
+    let text = replace_once(
+        &text,
+        "by: \"ben\",\n\t\t\t\t\t\t\tat: \"2024-03-11T14:00:00Z\"",
+        "by: \"ana\",\n\t\t\t\t\t\t\tat: \"2024-03-11T14:00:00Z\"",
+    );
+    let text = replace_once(&text, "judged: Some(\"0000000000000001\"),\n", "");
+    fs::write(&path, text).unwrap();
+    let out = sitediff().arg("stats").arg(&path).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("2 of 2 reviewed (100.0%): 1 accepted, 0 rejected, 1 need changes"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("1 decided by their own author (self-review)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("rejected or sent back for outline inaccurate: 1"),
+        "{stdout}"
+    );
+    let json = sitediff()
+        .args(["stats", "--json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["sites"][0]["self_reviewed"], 1);
+    assert_eq!(v["sites"][0]["needs_changes"], 1);
+    assert_eq!(v["sites"][0]["reasons"]["outline inaccurate"], 1);
+}
+
+#[test]
 fn fmt_rewrites_into_canonical_form_and_a_second_run_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let golden = fs::read_to_string(concat!(

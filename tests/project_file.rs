@@ -5,8 +5,9 @@ use proptest::prelude::*;
 use sitediff::io::project_file::parse_project;
 use sitediff::io::{load_project, project_to_string};
 use sitediff::model::{
-    Affine, CaptureDate, ChangeKind, Confidence, DatedImage, Footprint, FootprintId, ImageId,
-    Point, Polygon, Project, Review, ReviewState, Site, SiteId, Timestamp, validate,
+    Affine, CaptureDate, ChangeKind, Confidence, DatedImage, Decision, Footprint, FootprintId,
+    ImageId, Point, Polygon, Project, Reason, ReviewEvent, ReviewState, Site, SiteId, Timestamp,
+    validate,
 };
 use std::path::Path;
 
@@ -20,13 +21,47 @@ fn the_golden_v1_fixture_loads_and_validates() {
     let north = &p.sites[0];
     assert_eq!(north.images[1].date.to_string(), "2024-03-04T10:32:00");
     assert_eq!(north.images[1].to_site.tx, 2.5);
-    assert_eq!(north.footprints[0].review.state, ReviewState::Accepted);
+    // Version 1's single review became the start of a thread, judging the footprint as it is.
+    let reviewed = &north.footprints[0];
+    assert_eq!(reviewed.review_state(), ReviewState::Accepted);
+    assert_eq!(reviewed.reviews.len(), 1);
+    assert_eq!(reviewed.reviews[0].by, "ben");
+    assert_eq!(reviewed.reviews[0].comment, "Agreed.");
+    assert_eq!(reviewed.reviews[0].at.to_string(), "2024-03-11T14:00:00Z");
+    assert!(north.footprints[1].reviews.is_empty());
+    assert_eq!(north.footprints[1].review_state(), ReviewState::Unreviewed);
+    assert_eq!(p.format_version, sitediff::model::FORMAT_VERSION);
     assert_eq!(
         north.footprints[1].after_outline.as_ref().map(|o| o.area()),
         Some(3200.0)
     );
     assert_eq!(p.next_ids.footprint, 9);
     assert!(validate(&p).is_empty(), "{:?}", validate(&p));
+}
+
+const GOLDEN_V2: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/golden_v2.ron");
+
+#[test]
+fn the_golden_v2_fixture_loads_with_its_review_threads_and_is_canonical() {
+    let text = std::fs::read_to_string(GOLDEN_V2).unwrap();
+    let p = parse_project(&text, Path::new(GOLDEN_V2)).expect("golden v2 must keep loading");
+    assert_eq!(p.format_version, 2);
+    let north = &p.sites[0];
+    assert_eq!(north.footprints[0].review_state(), ReviewState::Accepted);
+    let f8 = &north.footprints[1];
+    assert_eq!(f8.reviews.len(), 2);
+    assert_eq!(f8.reviews[0].decision, Some(Decision::NeedsChanges));
+    assert_eq!(f8.reviews[0].reason, Some(Reason::OutlineInaccurate));
+    assert_eq!(f8.reviews[1].by, "ana");
+    assert_eq!(f8.reviews[1].decision, None);
+    // The decision judged another outline: the analyst changed it since.
+    assert_eq!(f8.review_state(), ReviewState::ChangedSinceReview);
+    assert!(validate(&p).is_empty(), "{:?}", validate(&p));
+    // The fixture is what this build writes, byte for byte.
+    assert_eq!(project_to_string(&p).unwrap(), text);
+    // And version 1 migrated writes the same thread as version 2 holds for it.
+    let v1 = load_project(Path::new(GOLDEN)).unwrap();
+    assert_eq!(v1.sites[0].footprints[0], north.footprints[0]);
 }
 
 #[test]
@@ -93,51 +128,45 @@ fn arb_footprint(id: u32) -> impl Strategy<Value = Footprint> {
         prop::collection::vec(arb_text(), 0..4),
         arb_text(),
         arb_timestamp(),
-        (
-            prop::sample::select(vec![
-                ReviewState::Unreviewed,
-                ReviewState::Accepted,
-                ReviewState::Rejected,
-            ]),
-            arb_text(),
-            prop::option::of(arb_timestamp()),
-        ),
+        prop::collection::vec(arb_event(), 0..4),
         (1u32..5, 1u32..5),
     )
         .prop_map(
-            move |(
+            move |(kind, outline, after, confidence, tags, note, t, reviews, (b, a))| Footprint {
+                id: FootprintId(id),
                 kind,
-                outline,
-                after,
+                before: ImageId(b),
+                after: ImageId(a),
+                outline: Polygon(outline),
+                after_outline: after.map(Polygon),
                 confidence,
                 tags,
-                note,
-                t,
-                (state, comment, at),
-                (b, a),
-            )| {
-                Footprint {
-                    id: FootprintId(id),
-                    kind,
-                    before: ImageId(b),
-                    after: ImageId(a),
-                    outline: Polygon(outline),
-                    after_outline: after.map(Polygon),
-                    confidence,
-                    tags,
-                    note: note.clone(),
-                    author: note,
-                    created: t,
-                    modified: t,
-                    review: Review {
-                        state,
-                        reviewer: comment.clone(),
-                        comment,
-                        at,
-                    },
-                }
+                note: note.clone(),
+                author: note,
+                created: t,
+                modified: t,
+                reviews,
             },
         )
+}
+
+fn arb_event() -> impl Strategy<Value = ReviewEvent> {
+    (
+        arb_text(),
+        arb_timestamp(),
+        prop::option::of(prop::sample::select(Decision::ALL.to_vec())),
+        prop::option::of(prop::sample::select(Reason::ALL.to_vec())),
+        arb_text(),
+        prop::option::of(any::<u64>()),
+    )
+        .prop_map(|(by, at, decision, reason, comment, judged)| ReviewEvent {
+            by,
+            at,
+            decision,
+            reason,
+            comment,
+            judged: judged.map(sitediff::model::review::Digest),
+        })
 }
 
 fn arb_project() -> impl Strategy<Value = Project> {

@@ -58,7 +58,7 @@ impl ListFilter {
 
     pub fn accepts(&self, fp: &Footprint, warned: bool) -> bool {
         if self.kind.is_some_and(|k| k != fp.kind)
-            || self.state.is_some_and(|s| s != fp.review.state)
+            || self.state.is_some_and(|s| s != fp.review_state())
             || (self.with_warnings && !warned)
         {
             return false;
@@ -99,7 +99,7 @@ pub fn rows(
             SortKey::Id => a.id.cmp(&b.id),
             SortKey::Kind => a.kind.cmp(&b.kind),
             SortKey::Confidence => a.confidence.cmp(&b.confidence),
-            SortKey::Review => a.review.state.cmp(&b.review.state),
+            SortKey::Review => a.review_state().cmp(&b.review_state()),
             SortKey::Area => a.outline.area().total_cmp(&b.outline.area()),
         };
         let ord = if descending { ord.reverse() } else { ord };

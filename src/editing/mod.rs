@@ -18,6 +18,7 @@ pub mod hit;
 pub mod index;
 pub mod list;
 pub mod ops;
+pub mod review;
 pub mod selection;
 pub mod snap;
 pub mod tools;

@@ -112,8 +112,11 @@ pub fn parse_project(text: &str, path: &Path) -> Result<Project, LoadError> {
     // to open a large project); the version is checked on what it gave.
     let parsed: Result<Project, _> = options.from_str(text);
     let mut project = match parsed {
-        Ok(project) => {
+        Ok(mut project) => {
             check_version(project.format_version)?;
+            // Older versions were migrated as they were read (a version-1 review became the
+            // start of a review thread); the project is now of this version.
+            project.format_version = FORMAT_VERSION;
             project
         }
         Err(e) => {
@@ -318,7 +321,7 @@ mod tests {
     #[test]
     fn the_file_starts_with_the_format_version_and_is_in_canonical_order() {
         let text = project_to_string(&sample()).unwrap();
-        assert!(text.starts_with("(\n\tformat_version: 1,\n"), "{text}");
+        assert!(text.starts_with("(\n\tformat_version: 2,\n"), "{text}");
         let jan = text.find("jan.png").unwrap();
         let jul = text.find("jul.png").unwrap();
         assert!(jan < jul, "images are written sorted by id");
@@ -330,7 +333,7 @@ mod tests {
         let p = sample();
         let text = project_to_string(&p).unwrap();
         // No after-outline, note, review or transform set: none is written.
-        for absent in ["after_outline", "note:", "review:", "to_site", "source:"] {
+        for absent in ["after_outline", "note:", "reviews:", "to_site", "source:"] {
             assert!(!text.contains(absent), "{absent} in {text}");
         }
         let again = parse_project(&text, Path::new("p.ron")).unwrap();

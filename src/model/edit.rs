@@ -364,8 +364,10 @@ impl Edit {
                 + f.tags.iter().map(|t| t.len() + 24).sum::<usize>()
                 + f.note.len()
                 + f.author.len()
-                + f.review.comment.len()
-                + f.review.reviewer.len()
+                + f.reviews
+                    .iter()
+                    .map(|e| std::mem::size_of_val(e) + e.comment.len() + e.by.len())
+                    .sum::<usize>()
         };
         let image =
             |i: &DatedImage| std::mem::size_of::<DatedImage>() + i.path.len() + i.source.len();

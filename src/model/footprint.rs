@@ -3,6 +3,7 @@
 use super::date::Timestamp;
 use super::geometry::Polygon;
 use super::ids::{FootprintId, ImageId};
+use super::review::{ReviewEvent, ReviewV1};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -62,54 +63,12 @@ impl Confidence {
     }
 }
 
-/// Where a footprint stands in review.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
-pub enum ReviewState {
-    #[default]
-    Unreviewed,
-    Accepted,
-    Rejected,
-}
-
-impl ReviewState {
-    pub fn label(self) -> &'static str {
-        match self {
-            ReviewState::Unreviewed => "unreviewed",
-            ReviewState::Accepted => "accepted",
-            ReviewState::Rejected => "rejected",
-        }
-    }
-}
-
-/// A reviewer's verdict on one footprint.
-#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Review {
-    pub state: ReviewState,
-    /// Who reviewed; empty while unreviewed.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub reviewer: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub comment: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub at: Option<Timestamp>,
-}
-
-impl Review {
-    /// Nobody has reviewed it: nothing worth writing to the file.
-    pub fn is_unreviewed(&self) -> bool {
-        *self == Review::default()
-    }
-}
-
 /// One building outline and what the analyst says changed about it.
 ///
 /// Fields left at their defaults (no after-outline, no tags, no note, not reviewed) are not
 /// written to the file: it stays short, and a diff shows only what someone set.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(from = "FootprintRecord")]
 pub struct Footprint {
     pub id: FootprintId,
     pub kind: ChangeKind,
@@ -133,8 +92,64 @@ pub struct Footprint {
     pub author: String,
     pub created: Timestamp,
     pub modified: Timestamp,
-    #[serde(default, skip_serializing_if = "Review::is_unreviewed")]
-    pub review: Review,
+    /// The review thread, oldest first; see [`super::review`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reviews: Vec<ReviewEvent>,
+}
+
+/// A footprint as files hold it: version 2's fields, and version 1's single `review`, which
+/// becomes the start of the thread.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FootprintRecord {
+    id: FootprintId,
+    kind: ChangeKind,
+    before: ImageId,
+    after: ImageId,
+    outline: Polygon,
+    #[serde(default)]
+    after_outline: Option<Polygon>,
+    #[serde(default)]
+    confidence: Confidence,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    author: String,
+    created: Timestamp,
+    modified: Timestamp,
+    #[serde(default)]
+    reviews: Vec<ReviewEvent>,
+    /// Version 1.
+    #[serde(default)]
+    review: ReviewV1,
+}
+
+impl From<FootprintRecord> for Footprint {
+    fn from(r: FootprintRecord) -> Self {
+        let mut fp = Footprint {
+            id: r.id,
+            kind: r.kind,
+            before: r.before,
+            after: r.after,
+            outline: r.outline,
+            after_outline: r.after_outline,
+            confidence: r.confidence,
+            tags: r.tags,
+            note: r.note,
+            author: r.author,
+            created: r.created,
+            modified: r.modified,
+            reviews: r.reviews,
+        };
+        let mut events = r.review.into_events(&fp);
+        if !events.is_empty() {
+            events.append(&mut fp.reviews);
+            fp.reviews = events;
+        }
+        fp
+    }
 }
 
 impl Footprint {
@@ -161,7 +176,7 @@ impl Footprint {
             author: author.to_string(),
             created: now,
             modified: now,
-            review: Review::default(),
+            reviews: Vec::new(),
         }
     }
 

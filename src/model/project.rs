@@ -7,7 +7,7 @@ use super::transform::Affine;
 use serde::{Deserialize, Serialize};
 
 /// The project file format this build writes, and the newest it reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Everything an analyst saves: several sites, each with its dated images and footprints.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

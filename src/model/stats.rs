@@ -1,9 +1,11 @@
 //! Counts and areas per site, for `sitediff stats` and the review progress display.
 
-use super::footprint::{ChangeKind, ReviewState};
+use super::footprint::ChangeKind;
 use super::ids::SiteId;
 use super::project::Site;
+use super::review::{Reason, ReviewState};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// What a site holds, counted.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -15,7 +17,14 @@ pub struct SiteCounts {
     pub renovated: usize,
     pub accepted: usize,
     pub rejected: usize,
+    pub needs_changes: usize,
     pub unreviewed: usize,
+    /// Decided on, then changed: back in the queue.
+    pub changed_since_review: usize,
+    /// Footprints whose latest decision was made by their own author.
+    pub self_reviewed: usize,
+    /// Rejections and requests for changes that stand, by reason ("none" when none was given).
+    pub reasons: BTreeMap<String, usize>,
     /// Sum of outline areas in square site pixels (after-outline for renovations that have one,
     /// since that is the building as it stands now).
     pub total_area: f64,
@@ -31,7 +40,11 @@ impl SiteCounts {
             renovated: 0,
             accepted: 0,
             rejected: 0,
+            needs_changes: 0,
             unreviewed: 0,
+            changed_since_review: 0,
+            self_reviewed: 0,
+            reasons: BTreeMap::new(),
             total_area: 0.0,
         };
         for f in &site.footprints {
@@ -40,10 +53,23 @@ impl SiteCounts {
                 ChangeKind::New => c.new += 1,
                 ChangeKind::Renovated => c.renovated += 1,
             }
-            match f.review.state {
+            let state = f.review_state();
+            match state {
                 ReviewState::Accepted => c.accepted += 1,
                 ReviewState::Rejected => c.rejected += 1,
+                ReviewState::NeedsChanges => c.needs_changes += 1,
                 ReviewState::Unreviewed => c.unreviewed += 1,
+                ReviewState::ChangedSinceReview => c.changed_since_review += 1,
+            }
+            if f.is_self_reviewed() && !state.awaits_review() {
+                c.self_reviewed += 1;
+            }
+            if matches!(state, ReviewState::Rejected | ReviewState::NeedsChanges) {
+                let reason = f
+                    .last_decision()
+                    .and_then(|e| e.reason)
+                    .map_or("none", Reason::label);
+                *c.reasons.entry(reason.to_string()).or_default() += 1;
             }
             let outline = f.after_outline.as_ref().unwrap_or(&f.outline);
             let area = outline.area();
@@ -54,12 +80,17 @@ impl SiteCounts {
         c
     }
 
-    /// Share of footprints reviewed (accepted or rejected), 0..=1; 1 when there are none.
+    /// Footprints with a decision that still stands (not unreviewed, not changed since).
+    pub fn reviewed(&self) -> usize {
+        self.accepted + self.rejected + self.needs_changes
+    }
+
+    /// Share of footprints reviewed, 0..=1; 1 when there are none.
     pub fn reviewed_fraction(&self) -> f64 {
         if self.footprints == 0 {
             1.0
         } else {
-            (self.accepted + self.rejected) as f64 / self.footprints as f64
+            self.reviewed() as f64 / self.footprints as f64
         }
     }
 
@@ -75,7 +106,7 @@ impl SiteCounts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Footprint, FootprintId, ImageId, Point, Polygon, Timestamp};
+    use crate::model::{Decision, Footprint, FootprintId, ImageId, Point, Polygon, Timestamp};
 
     #[test]
     fn counts_split_by_kind_and_review_and_sum_the_area() {
@@ -96,11 +127,28 @@ mod tests {
                 t,
             ));
         }
-        site.footprints[0].review.state = ReviewState::Accepted;
+        let accept = site.footprints[0].decision_event(Decision::Accepted, None, "", "b", t);
+        site.footprints[0].reviews.push(accept);
+        // Rejected by its own author.
+        let reject = site.footprints[2].decision_event(
+            Decision::Rejected,
+            Some(Reason::Duplicate),
+            "",
+            "a",
+            t,
+        );
+        site.footprints[2].reviews.push(reject);
         let c = SiteCounts::of(&site);
         assert_eq!((c.new, c.demolished, c.renovated), (2, 1, 0));
-        assert_eq!((c.accepted, c.rejected, c.unreviewed), (1, 0, 2));
+        assert_eq!((c.accepted, c.rejected, c.unreviewed), (1, 1, 1));
+        assert_eq!(c.self_reviewed, 1);
+        assert_eq!(c.reasons.get("duplicate"), Some(&1));
         assert_eq!(c.total_area, 300.0);
+        assert!((c.reviewed_fraction() - 2.0 / 3.0).abs() < 1e-12);
+        // Moving the accepted one puts it back in the queue.
+        site.footprints[0].outline.0[0].x = -1.0;
+        let c = SiteCounts::of(&site);
+        assert_eq!((c.accepted, c.changed_since_review), (0, 1));
         assert!((c.reviewed_fraction() - 1.0 / 3.0).abs() < 1e-12);
     }
 }

@@ -136,7 +136,7 @@ pub fn footprint_list_ui(ui: &mut Ui, state: &mut ListState, input: &ListInput<'
                         ),
                         (fp.confidence.label().to_string(), ui.visuals().text_color()),
                         (
-                            fp.review.state.label().to_string(),
+                            fp.review_state().label().to_string(),
                             ui.visuals().text_color(),
                         ),
                         (
@@ -211,11 +211,7 @@ fn filters_ui(ui: &mut Ui, state: &mut ListState, site_tags: &[String]) {
             .width(84.0)
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut f.state, None, "any review");
-                for s in [
-                    ReviewState::Unreviewed,
-                    ReviewState::Accepted,
-                    ReviewState::Rejected,
-                ] {
+                for s in ReviewState::ALL {
                     ui.selectable_value(&mut f.state, Some(s), s.label());
                 }
             })
