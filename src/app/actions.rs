@@ -5,7 +5,7 @@ use super::state::{CompareMode, Side};
 use crate::editing::ops::Op;
 use crate::editing::selection::SelectionChange;
 use crate::editing::tools::ToolKind;
-use crate::model::{CaptureDate, ChangeKind, Edit, FootprintId, ImageId, SiteId};
+use crate::model::{CaptureDate, ChangeKind, Decision, Edit, FootprintId, ImageId, Reason, SiteId};
 use std::path::PathBuf;
 
 /// The details of "New project from images".
@@ -114,4 +114,25 @@ pub enum Action {
     Nudge(f64, f64),
     /// A short notice for the status bar.
     Notify(String),
+    /// Review mode on or off.
+    ToggleReviewMode,
+    /// Release or restore the geometry lock of review mode.
+    ToggleGeometryLock,
+    /// Show the next (1) or previous (-1) footprint of the review queue.
+    ReviewStep(i32),
+    /// Show this footprint for review.
+    ReviewGoTo(SiteId, FootprintId),
+    /// Ask for the reason (and a comment) of a decision; accepting needs none and is made at
+    /// once.
+    ShowDecisionDialog(Decision),
+    ShowCommentDialog,
+    /// A decision on the selected footprints (or the queue's current one), signed with the
+    /// user's name.
+    Decide {
+        decision: Decision,
+        reason: Option<Reason>,
+        comment: String,
+    },
+    /// A comment alone on the selected footprint's review thread.
+    Comment(String),
 }

@@ -21,7 +21,33 @@ impl SiteDiffApp {
         // Checking an operation on a huge selection every frame would cost too much; it is
         // checked again when it runs.
         let check = ids.len() <= 200;
+        let locked = self.geometry_locked() && locks(cmd);
+        if locked {
+            return Err(super::review::LOCKED.into());
+        }
         match (cmd, site) {
+            (Command::ReviewNext | Command::ReviewPrevious, _) if !self.review.active => {
+                Err("Turn on review mode first (Ctrl+R).".into())
+            }
+            (Command::Accept | Command::Reject | Command::NeedsChanges, _)
+                if !self.review.active =>
+            {
+                Err("Turn on review mode first (Ctrl+R).".into())
+            }
+            (Command::UnlockGeometry, _) if !self.review.active => {
+                Err("Geometry is only locked in review mode.".into())
+            }
+            (Command::Accept | Command::Reject | Command::NeedsChanges, _)
+                if ids.is_empty() && self.review.current.is_none() =>
+            {
+                Err("Select a footprint to review first.".into())
+            }
+            (Command::ReviewComment, _) if ids.len() > 1 => {
+                Err("Comment on one footprint at a time.".into())
+            }
+            (Command::ReviewComment, _) if ids.is_empty() && !self.review.active => {
+                Err("Select a footprint first.".into())
+            }
             (Command::Undo, _) => doc
                 .history()
                 .can_undo()
@@ -60,6 +86,12 @@ impl SiteDiffApp {
             _ => Ok(()),
         }
     }
+}
+
+/// Commands refused while review mode locks geometry.
+fn locks(cmd: Command) -> bool {
+    is_footprint_command(cmd) && cmd != Command::ZoomToSelection
+        || matches!(cmd, Command::ToolBuilding | Command::ToolPolygon)
 }
 
 /// Commands that act on the selected footprints.

@@ -5,7 +5,7 @@
 use super::actions::{Action, PathPurpose};
 use super::state::{CompareMode, Side};
 use crate::editing::tools::ToolKind;
-use crate::model::ChangeKind;
+use crate::model::{ChangeKind, Decision};
 use egui::{Key, Modifiers};
 
 /// A key with exact modifiers.
@@ -111,6 +111,7 @@ pub enum Group {
     Edit,
     Tools,
     Footprints,
+    Review,
     Sites,
     Compare,
     View,
@@ -118,11 +119,12 @@ pub enum Group {
 }
 
 impl Group {
-    pub const ALL: [Group; 8] = [
+    pub const ALL: [Group; 9] = [
         Group::Files,
         Group::Edit,
         Group::Tools,
         Group::Footprints,
+        Group::Review,
         Group::Sites,
         Group::Compare,
         Group::View,
@@ -135,6 +137,7 @@ impl Group {
             Group::Edit => "Edit",
             Group::Tools => "Tools",
             Group::Footprints => "Footprints",
+            Group::Review => "Review",
             Group::Sites => "Sites",
             Group::Compare => "Compare",
             Group::View => "View",
@@ -175,6 +178,14 @@ pub enum Command {
     NudgeUpFar,
     NudgeDownFar,
     ZoomToSelection,
+    ReviewMode,
+    ReviewNext,
+    ReviewPrevious,
+    Accept,
+    Reject,
+    NeedsChanges,
+    ReviewComment,
+    UnlockGeometry,
     AddImages,
     AddSite,
     RenameSite,
@@ -258,6 +269,14 @@ pub const TABLE: &[Spec] = &[
     spec!(NudgeUpFar, Footprints, "Nudge up 10 px", [cmd_shift(Key::ArrowUp)], "Move the selection 10 site pixels"),
     spec!(NudgeDownFar, Footprints, "Nudge down 10 px", [cmd_shift(Key::ArrowDown)], "Move the selection 10 site pixels"),
     spec!(ZoomToSelection, Footprints, "Zoom to selection", [k(Key::Z)], "Centre and zoom the panes on the selected footprints"),
+    spec!(ReviewMode, Review, "Review mode", [cmd(Key::R)], "Walk the footprints as a reviewer: a queue, one key per decision, geometry locked"),
+    spec!(ReviewNext, Review, "Next in the queue", [k(Key::J)], "Show the next footprint of the review queue"),
+    spec!(ReviewPrevious, Review, "Previous in the queue", [k(Key::K)], "Show the previous footprint of the review queue"),
+    spec!(Accept, Review, "Accept", [k(Key::G)], "The footprint is right (\"good\"); moves on to the next awaiting review"),
+    spec!(Reject, Review, "Reject…", [k(Key::W)], "The footprint is wrong: choose a reason, add a comment"),
+    spec!(NeedsChanges, Review, "Needs changes…", [k(Key::E)], "Right idea, details to fix: choose a reason, add a comment"),
+    spec!(ReviewComment, Review, "Comment…", [k(Key::M)], "Add a comment to the footprint's review thread (a question, an answer)"),
+    spec!(UnlockGeometry, Review, "Unlock geometry", [cmd(Key::E)], "Allow edits to footprints while reviewing (Ctrl+E again locks)"),
     spec!(AddImages, Sites, "Add images to this site…", [cmd(Key::I)], "Add dated images to the current site"),
     spec!(AddSite, Sites, "Add a site…", [cmd_shift(Key::N)], "Add a site with its images"),
     spec!(RenameSite, Sites, "Rename this site…", [k(Key::F2)], "Rename the current site"),
@@ -422,6 +441,14 @@ impl Command {
             C::NudgeUpFar => Action::Nudge(0.0, -10.0),
             C::NudgeDownFar => Action::Nudge(0.0, 10.0),
             C::ZoomToSelection => Action::ZoomToSelection,
+            C::ReviewMode => Action::ToggleReviewMode,
+            C::ReviewNext => Action::ReviewStep(1),
+            C::ReviewPrevious => Action::ReviewStep(-1),
+            C::Accept => Action::ShowDecisionDialog(Decision::Accepted),
+            C::Reject => Action::ShowDecisionDialog(Decision::Rejected),
+            C::NeedsChanges => Action::ShowDecisionDialog(Decision::NeedsChanges),
+            C::ReviewComment => Action::ShowCommentDialog,
+            C::UnlockGeometry => Action::ToggleGeometryLock,
             C::AddImages => Action::ShowAddImages,
             C::AddSite => Action::ShowAddSite,
             C::RenameSite => Action::ShowRenameSite,

@@ -249,7 +249,16 @@ impl SiteDiffApp {
             }
             Action::Relink { site, image, file } => self.relink(site, image, &file),
             Action::Retry(path) => self.images.forget(&path),
-            other => self.handle_edit(ctx, other),
+            other => {
+                let Some(other) = self.handle_review(other) else {
+                    return;
+                };
+                if self.geometry_locked() && super::review::is_locked_out(&other) {
+                    self.notify(super::review::LOCKED);
+                    return;
+                }
+                self.handle_edit(ctx, other)
+            }
         }
     }
 

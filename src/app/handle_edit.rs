@@ -236,12 +236,8 @@ impl SiteDiffApp {
                 if self.tool.kind() != kind {
                     self.tool = Tool::new(kind);
                 }
-                if kind != ToolKind::Select
-                    && self.prefs.analyst.trim().is_empty()
-                    && !self.prefs.analyst_asked
-                {
-                    self.prefs.analyst_asked = true;
-                    self.dialogs.name = Some(NameDialog::new(""));
+                if kind != ToolKind::Select {
+                    self.ask_name_once();
                 }
             }
             Action::Label(kind) => {

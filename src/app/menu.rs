@@ -122,6 +122,9 @@ impl SiteDiffApp {
             ui.menu_button("Footprints", |ui| {
                 group_buttons(ui, Group::Footprints, &[], status, &mut actions);
             });
+            ui.menu_button("Review", |ui| {
+                group_buttons(ui, Group::Review, &[], status, &mut actions);
+            });
             ui.menu_button("Sites", |ui| {
                 group_buttons(ui, Group::Sites, &[], status, &mut actions);
             });

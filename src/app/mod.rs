@@ -17,6 +17,7 @@ pub mod imagery;
 mod menu;
 pub mod panels;
 pub mod prefs;
+pub mod review;
 pub mod state;
 pub mod theme;
 pub mod view;
@@ -92,6 +93,8 @@ pub struct SiteDiffApp {
     pub compare: CompareState,
     pub list: ListState,
     pub inspector: InspectorState,
+    /// Review mode: the queue, its filter, the geometry lock.
+    pub review: review::ReviewSession,
     pub adjustments: HashMap<ImageId, Adjustments>,
     pub images: ImageStore,
     pub dialogs: Dialogs,
@@ -138,6 +141,7 @@ impl SiteDiffApp {
             compare: CompareState::default(),
             list: ListState::default(),
             inspector: InspectorState::default(),
+            review: review::ReviewSession::default(),
             adjustments: HashMap::new(),
             images: ImageStore::new(wake),
             dialogs: Dialogs::default(),
@@ -347,6 +351,7 @@ impl SiteDiffApp {
         let author = self.author();
         let now = Timestamp::now();
         let new = self.new_footprint(&author, now);
+        let locked = self.geometry_locked();
         let doc = self.doc.as_ref()?;
         let site = self.pair.site.and_then(|id| doc.project().site(id))?;
         self.derived.sync(doc);
@@ -359,6 +364,7 @@ impl SiteDiffApp {
             selection: &self.selection,
             now,
             new: &new,
+            locked,
         };
         Some(f(&mut self.tool, &ctx))
     }
@@ -400,6 +406,9 @@ impl SiteDiffApp {
         }
         let space_pan = !typing && ctx.input(|i| i.key_down(egui::Key::Space));
         self.refresh_site_cache();
+        if self.review.active {
+            self.refresh_review_queue();
+        }
         let statuses: HashMap<Command, Result<(), String>> = commands::TABLE
             .iter()
             .map(|s| (s.command, self.command_status(s.command)))
@@ -415,6 +424,7 @@ impl SiteDiffApp {
                 tool: self.tool.kind(),
                 draw_kind: self.draw_kind,
                 can_draw: status_of(Command::ToolBuilding),
+                reviewing: self.review.active,
             };
             actions.extend(panels::toolbar::toolbar_ui(ui, &mut self.compare, &input));
         });
@@ -432,7 +442,15 @@ impl SiteDiffApp {
                     doc: self.doc.as_ref(),
                     images: &self.images,
                     message,
-                    tool_status: self.tool.status(),
+                    tool_status: match (self.review.active, self.review.unlocked) {
+                        (false, _) => self.tool.status(),
+                        (true, false) => {
+                            format!("Reviewing · geometry locked · {}", self.tool.status())
+                        }
+                        (true, true) => {
+                            format!("Reviewing · geometry unlocked · {}", self.tool.status())
+                        }
+                    },
                 },
             );
         });
@@ -453,10 +471,31 @@ impl SiteDiffApp {
                     panels::adjustments::adjustments_ui(ui, doc, &self.pair, &mut self.adjustments);
                 });
             if let Some(site) = self.pair.site.and_then(|id| doc.project().site(id)) {
+                let queue = if self.review.active {
+                    self.review_queue().to_vec()
+                } else {
+                    Vec::new()
+                };
+                let user = self.author();
                 egui::Panel::right("footprints")
                     .resizable(true)
                     .default_size(330.0)
                     .show(ui, |ui| {
+                        if self.review.active {
+                            let input = panels::review_queue::QueueInput {
+                                project: doc.project(),
+                                site: self.pair.site,
+                                queue: &queue,
+                                user: &user,
+                                command_status: &status_of,
+                            };
+                            actions.extend(panels::review_queue::review_queue_ui(
+                                ui,
+                                &mut self.review,
+                                &input,
+                            ));
+                            ui.separator();
+                        }
                         ui.heading("Inspector");
                         let input = panels::inspector::InspectorInput {
                             site,
@@ -466,6 +505,20 @@ impl SiteDiffApp {
                             now,
                             command_status: &status_of,
                         };
+                        if self.review.active {
+                            // The queue took the list's place; the inspector scrolls below it.
+                            egui::ScrollArea::vertical()
+                                .id_salt("inspector-scroll")
+                                .auto_shrink([false, false])
+                                .show(ui, |ui| {
+                                    actions.extend(panels::inspector::inspector_ui(
+                                        ui,
+                                        &mut self.inspector,
+                                        &input,
+                                    ));
+                                });
+                            return;
+                        }
                         actions.extend(panels::inspector::inspector_ui(
                             ui,
                             &mut self.inspector,
@@ -505,6 +558,7 @@ impl SiteDiffApp {
                             new_footprint: &new,
                             now,
                             command_status: &status_of,
+                            locked: self.geometry_locked(),
                         },
                         canvas::CanvasState {
                             compare: &mut self.compare,

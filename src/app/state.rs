@@ -192,6 +192,9 @@ pub struct CompareState {
     pub linked_cursor: bool,
     /// Centre (and zoom) the view on this site area on the next frame.
     pub focus: Option<crate::model::BoundingBox>,
+    /// The next focus always zooms to the target with context around it (review), even when
+    /// the current view already shows it.
+    pub focus_close: bool,
     /// A left drag that started as a tool gesture (not a Space pan) is under way.
     pub tool_drag: bool,
     /// The footprint menu is open at this screen position (after a right click).
@@ -212,6 +215,7 @@ impl Default for CompareState {
             show_footprints: true,
             linked_cursor: true,
             focus: None,
+            focus_close: false,
             tool_drag: false,
             context_menu: None,
             show_legend: true,

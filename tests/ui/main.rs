@@ -7,4 +7,5 @@ mod support;
 
 mod compare;
 mod drawing;
+mod review;
 mod sites;

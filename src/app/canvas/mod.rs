@@ -81,6 +81,8 @@ pub struct CanvasInput<'a> {
     pub now: Timestamp,
     /// Whether a command can run now (`Err` says why not), for the context menu.
     pub command_status: &'a dyn Fn(Command) -> Result<(), String>,
+    /// Review mode locks geometry.
+    pub locked: bool,
 }
 
 /// What the canvas changes: the view, the tool, derived data, image textures.
@@ -164,7 +166,8 @@ pub fn canvas_ui(ui: &mut Ui, input: CanvasInput<'_>, state: CanvasState<'_>) ->
     if let Some(target) = compare.focus.take()
         && let Some(first) = panes.first()
     {
-        compare.view = focus_view(first.rect, target, compare.view.zoom);
+        let keep = (!std::mem::take(&mut compare.focus_close)).then_some(compare.view.zoom);
+        compare.view = focus_view(first.rect, target, keep);
     }
 
     derived.sync(input.doc);
@@ -459,6 +462,7 @@ fn tool_context<'a>(
         selection: input.selection,
         now: input.now,
         new: input.new_footprint,
+        locked: input.locked,
     }
 }
 
@@ -489,9 +493,10 @@ pub fn site_extent(site: &Site, doc: &Document, images: &ImageStore) -> Option<B
     None
 }
 
-/// A view centred on `target`, zoomed so it fills about a third of the pane (never zooming out
-/// from a closer view that already shows it, never closer than 4 screen points per pixel).
-pub fn focus_view(pane: Rect, target: BoundingBox, zoom: f64) -> ViewTransform {
+/// A view centred on `target`, zoomed so it fills about a third of the pane, never closer than
+/// 4 screen points per pixel. With `keep` (the current zoom), a view that already shows the
+/// target keeps its zoom.
+pub fn focus_view(pane: Rect, target: BoundingBox, keep: Option<f64>) -> ViewTransform {
     let w = target.width().max(1.0);
     let h = target.height().max(1.0);
     let fit = (pane.width() as f64 / w).min(pane.height() as f64 / h) / 3.0;
@@ -499,10 +504,16 @@ pub fn focus_view(pane: Rect, target: BoundingBox, zoom: f64) -> ViewTransform {
         (target.min.x + target.max.x) / 2.0,
         (target.min.y + target.max.y) / 2.0,
     );
-    let current = ViewTransform { center, zoom };
-    let vis = current.visible_site_rect(pane);
-    let shows_it = vis.contains(target.min) && vis.contains(target.max) && zoom <= fit * 3.0;
-    let zoom = if shows_it { zoom } else { fit.min(4.0) };
+    let zoom = match keep {
+        Some(zoom) => {
+            let current = ViewTransform { center, zoom };
+            let vis = current.visible_site_rect(pane);
+            let shows_it =
+                vis.contains(target.min) && vis.contains(target.max) && zoom <= fit * 3.0;
+            if shows_it { zoom } else { fit.min(4.0) }
+        }
+        None => fit.min(4.0),
+    };
     ViewTransform {
         center,
         zoom: zoom.clamp(super::view::MIN_ZOOM, super::view::MAX_ZOOM),

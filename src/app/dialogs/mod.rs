@@ -6,10 +6,12 @@
 mod date;
 pub mod help;
 mod native;
+mod review;
 mod site;
 
 pub use date::DateDialog;
 pub use native::NativeDialogs;
+pub use review::DecisionDialog;
 pub use site::{AddImagesDialog, NameDialog, RenameSiteDialog};
 
 use super::actions::{Action, NewProjectRequest, PathPurpose};
@@ -51,6 +53,8 @@ pub struct Dialogs {
     pub add_images: Option<AddImagesDialog>,
     pub rename_site: Option<RenameSiteDialog>,
     pub name: Option<NameDialog>,
+    /// A reviewer's reason and comment, or a comment alone.
+    pub decision: Option<DecisionDialog>,
     pub new_project: Option<NewProjectDialog>,
     pub confirm: Option<Pending>,
     /// An error or notice that needs acknowledging.
@@ -77,6 +81,7 @@ impl Dialogs {
             || self.add_images.is_some()
             || self.rename_site.is_some()
             || self.name.is_some()
+            || self.decision.is_some()
     }
 
     /// Shows whatever is open; returns the actions chosen and the answer to a pending
@@ -163,6 +168,12 @@ impl Dialogs {
             actions.extend(action);
             if close {
                 self.name = None;
+            }
+        } else if let Some(d) = &mut self.decision {
+            let (action, close) = d.ui(ctx);
+            actions.extend(action);
+            if close {
+                self.decision = None;
             }
         }
         if self.help_open {

@@ -252,7 +252,10 @@ impl NameDialog {
             ctx,
             "analyst-name",
             "Your name",
-            Some("Footprints you draw carry it as their author. Kept for next time."),
+            Some(
+                "Footprints you draw carry it as their author, and review decisions and comments as \
+                 their writer. Kept for next time.",
+            ),
             "OK",
             "Later",
             &mut self.name,

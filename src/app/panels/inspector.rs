@@ -240,7 +240,66 @@ pub fn inspector_ui(
             }
         }
     });
+    if single {
+        thread_ui(ui, first, input, &mut actions);
+    }
     actions
+}
+
+/// The footprint's review: its state, and the thread of decisions and comments with a button
+/// to add to it (a reviewer's question, the analyst's answer).
+fn thread_ui(
+    ui: &mut Ui,
+    fp: &crate::model::Footprint,
+    input: &InspectorInput<'_>,
+    actions: &mut Vec<Action>,
+) {
+    use crate::app::panels::review_queue::state_color;
+    ui.add_space(6.0);
+    let state = fp.review_state();
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new("Review:").strong());
+        ui.label(RichText::new(state.label()).color(state_color(state, ui)));
+        if fp.is_self_reviewed() && !state.awaits_review() {
+            ui.label(RichText::new("self-review").color(WARNING_COLOR))
+                .on_hover_text("The latest decision was made by the footprint's own author");
+        }
+    });
+    if fp.reviews.is_empty() {
+        ui.label(RichText::new("No review yet.").weak());
+    }
+    egui::ScrollArea::vertical()
+        .id_salt("review-thread")
+        .max_height(160.0)
+        .auto_shrink([false, true])
+        .show(ui, |ui| {
+            for e in &fp.reviews {
+                let mut head = format!("{} · {}", e.by, e.at);
+                if let Some(d) = e.decision {
+                    head.push_str(&format!(" · {}", d.label()));
+                }
+                if let Some(r) = e.reason {
+                    head.push_str(&format!(" ({})", r.label()));
+                }
+                ui.label(RichText::new(head).strong());
+                if !e.comment.is_empty() {
+                    ui.label(e.comment.as_str());
+                }
+            }
+        });
+    let cmd = Command::ReviewComment;
+    let status = (input.command_status)(cmd);
+    let r = ui.add_enabled(
+        status.is_ok(),
+        egui::Button::new(format!("{} ({})", cmd.spec().label, cmd.shortcut_text())),
+    );
+    let r = match &status {
+        Err(why) => r.on_disabled_hover_text(why),
+        Ok(()) => r.on_hover_text(cmd.spec().help),
+    };
+    if r.clicked() {
+        actions.push(cmd.action());
+    }
 }
 
 /// A field to add a tag, completing from the site's tags.

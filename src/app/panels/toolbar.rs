@@ -15,6 +15,8 @@ pub struct ToolbarInput {
     pub draw_kind: ChangeKind,
     /// Whether footprints can be drawn now, and if not why.
     pub can_draw: Result<(), String>,
+    /// Review mode is on.
+    pub reviewing: bool,
 }
 
 /// Tool buttons (the active one always shown), the kind new footprints get, mode buttons,
@@ -38,6 +40,17 @@ pub fn toolbar_ui(ui: &mut Ui, state: &mut CompareState, input: &ToolbarInput) -
             if r.clicked() {
                 actions.push(Action::SetTool(tool));
             }
+        }
+        ui.separator();
+        let cmd = Command::ReviewMode;
+        let text = RichText::new(format!("Review ({})", cmd.shortcut_text()));
+        let text = if input.reviewing { text.strong() } else { text };
+        if ui
+            .add(egui::Button::selectable(input.reviewing, text))
+            .on_hover_text(cmd.spec().help)
+            .clicked()
+        {
+            actions.push(Action::ToggleReviewMode);
         }
         ui.separator();
         ui.label("New footprints:").on_hover_text(

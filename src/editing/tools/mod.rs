@@ -116,6 +116,8 @@ pub struct ToolContext<'a> {
     /// What a footprint drawn now gets (pair, kind, author, time, id); `Err` says why none can
     /// be drawn now.
     pub new: &'a Result<NewFootprint<'a>, String>,
+    /// Review mode locks geometry: the select tool selects but does not drag footprints.
+    pub locked: bool,
 }
 
 /// What a tool asks for after an event.

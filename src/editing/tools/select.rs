@@ -47,6 +47,8 @@ enum State {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SelectTool {
     state: State,
+    /// A drag began on a footprint while geometry was locked: it does nothing but say so.
+    locked_drag: bool,
 }
 
 fn bbox(a: Point, b: Point) -> BoundingBox {
@@ -97,6 +99,14 @@ impl SelectTool {
                 ToolOutput::default()
             }
             Pointer::DragEnd(p) => {
+                if std::mem::take(&mut self.locked_drag) {
+                    return ToolOutput {
+                        message: Some(
+                            "Geometry is locked while reviewing (Ctrl+E unlocks it).".into(),
+                        ),
+                        ..Default::default()
+                    };
+                }
                 self.drag_to(p, mods, ctx);
                 let state = std::mem::take(&mut self.state);
                 self.end_drag(state, mods, ctx)
@@ -129,6 +139,12 @@ impl SelectTool {
 
     fn start_drag(&mut self, p: Point, mods: Mods, ctx: &ToolContext<'_>) {
         let hits = self.hits(ctx, p);
+        self.locked_drag = ctx.locked && !hits.is_empty();
+        if self.locked_drag {
+            // Review mode: footprints are looked at, not moved.
+            self.state = State::Idle;
+            return;
+        }
         self.state = match hits.first() {
             Some(h) => match h.part {
                 HitPart::Vertex(index) => State::Corner {
@@ -233,6 +249,7 @@ impl SelectTool {
         let now = ctx.now;
         let dragged = SelectTool {
             state: state.clone(),
+            locked_drag: false,
         };
         let result = match &state {
             State::Idle => return ToolOutput::default(),

@@ -45,6 +45,7 @@ struct Bench {
     messages: Vec<String>,
     labels: Vec<String>,
     side: Side,
+    locked: bool,
 }
 
 impl Bench {
@@ -56,6 +57,7 @@ impl Bench {
             messages: Vec::new(),
             labels: Vec::new(),
             side: Side::Before,
+            locked: false,
         }
     }
 
@@ -81,6 +83,7 @@ impl Bench {
             selection: &self.selection,
             now: Timestamp::from_unix(100).unwrap(),
             new: &new,
+            locked: self.locked,
         };
         let out = f(&mut self.tool, &ctx);
         if let Some(op) = &out.op {
@@ -380,6 +383,28 @@ fn dragging_a_corner_moves_it_in_one_step_and_snaps() {
     let out = b.key(ToolKey::Delete);
     assert!(out.message.unwrap().contains("at least 3"));
     assert_eq!(b.site().footprints[0].outline.len(), 3);
+}
+
+#[test]
+fn with_geometry_locked_a_drag_on_a_footprint_moves_nothing_but_clicks_still_select() {
+    let mut b = Bench::new(ToolKind::Select);
+    b.locked = true;
+    let before = b.site().footprints[0].clone();
+    // A corner, then the inside.
+    let out = b.drag((100.0, 50.0), (120.0, 70.0), Mods::default());
+    assert!(out.message.unwrap().contains("locked"));
+    assert!(out.op.is_none());
+    let out = b.drag((60.0, 30.0), (90.0, 90.0), Mods::default());
+    assert!(out.op.is_none());
+    assert_eq!(b.site().footprints[0], before);
+    assert!(b.labels.is_empty());
+    assert!(b.preview().is_empty(), "no ghost of a move either");
+    b.click(60.0, 30.0);
+    assert!(b.selection.contains(FootprintId(1)));
+    // Unlocked, the same drag moves the corner.
+    b.locked = false;
+    b.drag((100.0, 50.0), (120.0, 70.0), Mods::default());
+    assert_eq!(b.site().footprints[0].outline.0[2], Point::new(120.0, 70.0));
 }
 
 #[test]
