@@ -424,6 +424,21 @@ fn cmd_stats(path: &Path, json: bool, out: Out, err: Out) -> u8 {
         for (reason, n) in &c.reasons {
             say!(out, "    rejected or sent back for {reason}: {n}");
         }
+        say!(
+            out,
+            "  missed-change markers: {} open of {}",
+            c.open_markers,
+            c.markers
+        );
+        if c.coverage_percent.is_empty() {
+            say!(out, "  coverage: nobody has checked this site yet");
+        }
+        for (who, percent) in &c.coverage_percent {
+            say!(
+                out,
+                "  coverage by {who}: {percent:.1}% of the site checked"
+            );
+        }
         say!(out, "  total footprint area: {:.1} px²", c.total_area);
     }
     0

@@ -302,7 +302,13 @@ fn stats_show_review_progress_decisions_by_reason_and_self_reviews() {
             "review: 1 of 2 reviewed (50.0%): 1 accepted, 0 rejected, 0 need changes; \
              0 unreviewed, 1 changed since review",
         ))
-        .stdout(predicate::str::contains("self-review").not());
+        .stdout(predicate::str::contains("self-review").not())
+        .stdout(predicate::str::contains(
+            "missed-change markers: 1 open of 2",
+        ))
+        .stdout(predicate::str::contains(
+            "coverage by ben: 8.3% of the site checked",
+        ));
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("g.ron");
     // ana accepts her own F7; F8's decision is made to judge its current outline again by

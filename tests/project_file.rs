@@ -5,9 +5,9 @@ use proptest::prelude::*;
 use sitediff::io::project_file::parse_project;
 use sitediff::io::{load_project, project_to_string};
 use sitediff::model::{
-    Affine, CaptureDate, ChangeKind, Confidence, DatedImage, Decision, Footprint, FootprintId,
-    ImageId, Point, Polygon, Project, Reason, ReviewEvent, ReviewState, Site, SiteId, Timestamp,
-    validate,
+    Affine, CaptureDate, ChangeKind, Confidence, Coverage, CoverageGrid, DatedImage, Decision,
+    Footprint, FootprintId, ImageId, Marker, MarkerId, MarkerResolution, MarkerShape, Point,
+    Polygon, Project, Reason, ReviewEvent, ReviewState, Site, SiteId, Timestamp, validate,
 };
 use std::path::Path;
 
@@ -56,6 +56,19 @@ fn the_golden_v2_fixture_loads_with_its_review_threads_and_is_canonical() {
     assert_eq!(f8.reviews[1].decision, None);
     // The decision judged another outline: the analyst changed it since.
     assert_eq!(f8.review_state(), ReviewState::ChangedSinceReview);
+    assert_eq!(north.markers.len(), 2);
+    assert!(north.markers[0].is_open());
+    assert_eq!(
+        north.markers[0].shape,
+        MarkerShape::Point(Point::new(250.0, 120.0))
+    );
+    assert_eq!(
+        north.markers[1].state_text(),
+        "dismissed: A shadow, not a building."
+    );
+    assert_eq!(north.coverage[0].reviewer, "ben");
+    assert_eq!(north.coverage[0].fraction(), 4.0 / 48.0);
+    assert_eq!(p.next_ids.marker, 3);
     assert!(validate(&p).is_empty(), "{:?}", validate(&p));
     // The fixture is what this build writes, byte for byte.
     assert_eq!(project_to_string(&p).unwrap(), text);
@@ -169,6 +182,59 @@ fn arb_event() -> impl Strategy<Value = ReviewEvent> {
         })
 }
 
+fn arb_marker() -> impl Strategy<Value = Marker> {
+    let shape = prop_oneof![
+        arb_point().prop_map(MarkerShape::Point),
+        prop::collection::vec(arb_point(), 0..6).prop_map(|v| MarkerShape::Area(Polygon(v))),
+    ];
+    let resolution = prop_oneof![
+        Just(None),
+        (1u32..100, arb_text(), arb_timestamp()).prop_map(|(f, by, at)| Some(
+            MarkerResolution::Drawn {
+                footprint: FootprintId(f),
+                by,
+                at
+            }
+        )),
+        (arb_text(), arb_text(), arb_timestamp())
+            .prop_map(|(reason, by, at)| Some(MarkerResolution::Dismissed { reason, by, at })),
+    ];
+    (
+        1u32..100,
+        shape,
+        arb_text(),
+        arb_text(),
+        arb_timestamp(),
+        prop::option::of(1u32..5),
+        resolution,
+    )
+        .prop_map(|(id, shape, note, by, at, before, resolution)| Marker {
+            id: MarkerId(id),
+            shape,
+            note,
+            by,
+            at,
+            before: before.map(ImageId),
+            after: None,
+            resolution,
+        })
+}
+
+fn arb_coverage() -> impl Strategy<Value = Coverage> {
+    (
+        arb_text(),
+        1.0f64..5000.0,
+        1u32..40,
+        1u32..40,
+        prop::collection::vec(0u32..2000, 0..30),
+    )
+        .prop_map(|(reviewer, cell, cols, rows, checked)| Coverage {
+            reviewer,
+            grid: CoverageGrid { cell, cols, rows },
+            checked,
+        })
+}
+
 fn arb_project() -> impl Strategy<Value = Project> {
     let image = (
         1u32..50,
@@ -197,15 +263,21 @@ fn arb_project() -> impl Strategy<Value = Project> {
         prop::collection::vec(image, 0..4),
         prop::collection::vec((1u32..1000).prop_flat_map(arb_footprint), 0..5),
         prop::option::of(1u32..50),
+        prop::collection::vec(arb_marker(), 0..3),
+        prop::collection::vec(arb_coverage(), 0..3),
     )
-        .prop_map(|(id, name, note, images, footprints, reference)| Site {
-            id: SiteId(id),
-            name,
-            note,
-            reference_image: reference.map(ImageId),
-            images,
-            footprints,
-        });
+        .prop_map(
+            |(id, name, note, images, footprints, reference, markers, coverage)| Site {
+                id: SiteId(id),
+                name,
+                note,
+                reference_image: reference.map(ImageId),
+                images,
+                footprints,
+                markers,
+                coverage,
+            },
+        );
     (arb_text(), prop::collection::vec(site, 0..4)).prop_map(|(name, sites)| {
         let mut p = Project::new(name);
         p.sites = sites;

@@ -135,4 +135,27 @@ pub enum Action {
     },
     /// A comment alone on the selected footprint's review thread.
     Comment(String),
+    /// Ask the note of a missed-change marker just placed.
+    ShowMarkerDialog(crate::model::MarkerShape),
+    /// Add a missed-change marker to the current site.
+    AddMarker {
+        shape: crate::model::MarkerShape,
+        note: String,
+    },
+    /// Show a marker: centre the panes on it.
+    FocusMarker(crate::model::MarkerId),
+    /// Ask why a marker is dismissed.
+    ShowDismissMarker(crate::model::MarkerId),
+    DismissMarker {
+        id: crate::model::MarkerId,
+        reason: String,
+    },
+    /// Draw the footprint a marker asks for: the building tool, and the next footprint drawn
+    /// resolves the marker.
+    DrawForMarker(crate::model::MarkerId),
+    DeleteMarker(crate::model::MarkerId),
+    /// Check or uncheck the coverage cell under the pointer, by hand.
+    ToggleCoverageCell,
+    /// Mark every cell in view checked.
+    CheckCellsInView,
 }

@@ -34,6 +34,10 @@ impl SiteDiffApp {
             {
                 Err("Turn on review mode first (Ctrl+R).".into())
             }
+            (Command::ToggleCoverageCell | Command::CheckCellsInView, _) if !self.review.active => {
+                Err("Coverage is checked in review mode (Ctrl+R).".into())
+            }
+            (Command::ToolMarker, None) => Err("Choose a site first.".into()),
             (Command::UnlockGeometry, _) if !self.review.active => {
                 Err("Geometry is only locked in review mode.".into())
             }

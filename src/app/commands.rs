@@ -185,6 +185,9 @@ pub enum Command {
     Reject,
     NeedsChanges,
     ReviewComment,
+    ToolMarker,
+    ToggleCoverageCell,
+    CheckCellsInView,
     UnlockGeometry,
     AddImages,
     AddSite,
@@ -276,6 +279,9 @@ pub const TABLE: &[Spec] = &[
     spec!(Reject, Review, "Reject…", [k(Key::W)], "The footprint is wrong: choose a reason, add a comment"),
     spec!(NeedsChanges, Review, "Needs changes…", [k(Key::E)], "Right idea, details to fix: choose a reason, add a comment"),
     spec!(ReviewComment, Review, "Comment…", [k(Key::M)], "Add a comment to the footprint's review thread (a question, an answer)"),
+    spec!(ToolMarker, Review, "Mark a missed change", [k(Key::I)], "A building the analyst missed: click a spot or drag around an area, then add a note"),
+    spec!(ToggleCoverageCell, Review, "Check / uncheck this cell", [k(Key::U)], "Coverage by hand: the grid cell under the pointer"),
+    spec!(CheckCellsInView, Review, "Check the cells in view", [shift(Key::U)], "Coverage by hand: every whole cell the view shows"),
     spec!(UnlockGeometry, Review, "Unlock geometry", [cmd(Key::E)], "Allow edits to footprints while reviewing (Ctrl+E again locks)"),
     spec!(AddImages, Sites, "Add images to this site…", [cmd(Key::I)], "Add dated images to the current site"),
     spec!(AddSite, Sites, "Add a site…", [cmd_shift(Key::N)], "Add a site with its images"),
@@ -346,6 +352,7 @@ pub const TOOL_KEYS: &[(ToolKind, KeyChord, &str)] = &[
         "Remove the last corner",
     ),
     (ToolKind::Polygon, k(Key::Delete), "Remove the last corner"),
+    (ToolKind::Marker, k(Key::Escape), "Drop the area being marked"),
 ];
 
 /// Pointer gestures, for the F1 sheet (they are bindings too, just not keys).
@@ -448,6 +455,9 @@ impl Command {
             C::Reject => Action::ShowDecisionDialog(Decision::Rejected),
             C::NeedsChanges => Action::ShowDecisionDialog(Decision::NeedsChanges),
             C::ReviewComment => Action::ShowCommentDialog,
+            C::ToolMarker => Action::SetTool(ToolKind::Marker),
+            C::ToggleCoverageCell => Action::ToggleCoverageCell,
+            C::CheckCellsInView => Action::CheckCellsInView,
             C::UnlockGeometry => Action::ToggleGeometryLock,
             C::AddImages => Action::ShowAddImages,
             C::AddSite => Action::ShowAddSite,
@@ -493,6 +503,7 @@ impl Command {
             ToolKind::Select => Command::ToolSelect,
             ToolKind::Building => Command::ToolBuilding,
             ToolKind::Polygon => Command::ToolPolygon,
+            ToolKind::Marker => Command::ToolMarker,
         }
     }
 

@@ -180,6 +180,7 @@ impl SiteDiffApp {
                 }
             }
             Action::Apply(op) => {
+                let op = self.link_drawn_marker(op);
                 self.apply_op(op);
             }
             Action::Undo => self.undo_redo(true),

@@ -445,10 +445,10 @@ impl SiteDiffApp {
                     tool_status: match (self.review.active, self.review.unlocked) {
                         (false, _) => self.tool.status(),
                         (true, false) => {
-                            format!("Reviewing · geometry locked · {}", self.tool.status())
+                            format!("Review (locked) · {}", self.tool.status())
                         }
                         (true, true) => {
-                            format!("Reviewing · geometry unlocked · {}", self.tool.status())
+                            format!("Review (unlocked) · {}", self.tool.status())
                         }
                     },
                 },
@@ -477,6 +477,7 @@ impl SiteDiffApp {
                     Vec::new()
                 };
                 let user = self.author();
+                let coverage_fraction = self.coverage_fraction();
                 egui::Panel::right("footprints")
                     .resizable(true)
                     .default_size(330.0)
@@ -487,6 +488,7 @@ impl SiteDiffApp {
                                 site: self.pair.site,
                                 queue: &queue,
                                 user: &user,
+                                coverage: coverage_fraction,
                                 command_status: &status_of,
                             };
                             actions.extend(panels::review_queue::review_queue_ui(
@@ -494,6 +496,10 @@ impl SiteDiffApp {
                                 &mut self.review,
                                 &input,
                             ));
+                            ui.separator();
+                        }
+                        if self.review.active || !site.markers.is_empty() {
+                            actions.extend(panels::markers::markers_ui(ui, site));
                             ui.separator();
                         }
                         ui.heading("Inspector");
@@ -543,6 +549,15 @@ impl SiteDiffApp {
         }
         let author = self.author();
         let new = self.new_footprint(&author, now);
+        // In review mode, the cells still to check are shaded (all of them before the first).
+        let my_coverage = if self.review.active && !self.review.hide_coverage {
+            self.my_coverage().cloned().or_else(|| {
+                self.coverage_grid()
+                    .map(|g| crate::model::Coverage::new(&author, g))
+            })
+        } else {
+            None
+        };
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| match &self.doc {
@@ -559,6 +574,7 @@ impl SiteDiffApp {
                             now,
                             command_status: &status_of,
                             locked: self.geometry_locked(),
+                            coverage: my_coverage.as_ref(),
                         },
                         canvas::CanvasState {
                             compare: &mut self.compare,
@@ -599,6 +615,11 @@ impl SiteDiffApp {
         }
         for action in actions {
             self.handle(&ctx, action);
+        }
+        if self.review.active
+            && let Some(again) = self.track_coverage(ctx.input(|i| i.time))
+        {
+            ctx.request_repaint_after(again);
         }
         self.images.end_frame();
 

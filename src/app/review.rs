@@ -4,12 +4,16 @@
 
 use super::SiteDiffApp;
 use super::actions::Action;
-use super::dialogs::DecisionDialog;
+use super::dialogs::{DecisionDialog, MarkerDialog};
 use super::state::Pair;
 use crate::editing::review::{self, QueueEntry, QueueFilter};
 use crate::editing::selection::SelectionChange;
 use crate::editing::tools::{Tool, ToolKind};
-use crate::model::{Decision, Edit, FootprintId, Reason, SiteId, Timestamp};
+use crate::model::{
+    BoundingBox, Coverage, CoverageGrid, Decision, Edit, FootprintId, MarkerId, MarkerShape, Point,
+    Reason, SiteId, Timestamp,
+};
+use std::collections::HashMap;
 
 /// The reviewer's session: never saved in the project.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -23,6 +27,8 @@ pub struct ReviewSession {
     pub current: Option<(SiteId, FootprintId)>,
     /// Scroll the queue to the current entry on the next frame.
     pub scroll_to_current: bool,
+    /// Do not shade the cells not yet checked.
+    pub hide_coverage: bool,
     /// Put what awaits review first again on the next refresh ("Re-sort").
     pub resort: bool,
     /// The queue in the order the reviewer walks it, with live states. It is sorted (awaiting
@@ -32,7 +38,24 @@ pub struct ReviewSession {
     entries: Vec<QueueEntry>,
     /// The project revision and filter `entries` were made for.
     made_for: Option<(u64, QueueFilter)>,
+    /// The next footprint drawn resolves this marker ("Draw it").
+    pub draw_for: Option<(SiteId, MarkerId)>,
+    /// Seconds each coverage cell has been in view closely enough, for the site and grid
+    /// they count on.
+    dwell: HashMap<u32, f64>,
+    dwell_for: Option<(SiteId, CoverageGrid)>,
+    last_look: Option<f64>,
+    /// Cells the reviewer unchecked by hand: looking does not check them again.
+    unchecked_by_hand: std::collections::HashSet<(SiteId, u32)>,
 }
+
+/// A cell counts as looked at when the view shows it whole at this zoom or closer (screen
+/// points per site pixel: at 0.5, a 10 m building at 1 m per pixel is 5 points across)...
+pub const COVERAGE_MIN_ZOOM: f64 = 0.5;
+/// ... for this long, in total.
+pub const COVERAGE_DWELL_SECONDS: f64 = 1.0;
+/// Cells along the longer side of a site.
+pub const COVERAGE_CELLS_PER_SIDE: u32 = 16;
 
 /// Actions that change a footprint or the project's shape, refused while geometry is locked.
 pub fn is_locked_out(action: &Action) -> bool {
@@ -49,7 +72,7 @@ pub fn is_locked_out(action: &Action) -> bool {
             | Action::RemoveAfterOutline
             | Action::DeleteSelection
             | Action::Nudge(..)
-    ) || matches!(action, Action::SetTool(k) if *k != ToolKind::Select)
+    ) || matches!(action, Action::SetTool(k) if !matches!(k, ToolKind::Select | ToolKind::Marker))
 }
 
 fn changes_footprints(edit: &Edit) -> bool {
@@ -258,9 +281,306 @@ impl SiteDiffApp {
                     Err(why) => self.notify(why),
                 }
             }
+            Action::ShowMarkerDialog(shape) => {
+                self.ask_name_once();
+                self.dialogs.marker = Some(MarkerDialog::note(shape));
+            }
+            Action::AddMarker { shape, note } => {
+                let by = self.author();
+                let pair = (self.pair.before, self.pair.after);
+                let result = self
+                    .current_site()
+                    .ok_or_else(|| "Choose a site first.".to_string())
+                    .and_then(|site| {
+                        let id = review::next_marker_id(
+                            self.doc
+                                .as_ref()
+                                .map(|d| d.project())
+                                .ok_or("No project.")?,
+                        )
+                        .map_err(|e| e.to_string())?;
+                        review::add_marker(site, id, shape, &note, pair, &by, Timestamp::now())
+                            .map(|edit| (edit, id))
+                    });
+                match result {
+                    Ok((edit, id)) => {
+                        if self.apply_site_edit(edit, format!("mark missed change {id}")) {
+                            // One marker at a time: back to looking.
+                            self.tool = Tool::new(ToolKind::Select);
+                            self.notify(format!(
+                                "Marked missed change {id}. The analyst sees it under Missed changes."
+                            ));
+                        }
+                    }
+                    Err(why) => self.notify(why),
+                }
+            }
+            Action::FocusMarker(id) => {
+                let found = self
+                    .current_site()
+                    .and_then(|s| s.markers.iter().find(|m| m.id == id))
+                    .map(|m| marker_bounds(&m.shape));
+                match found {
+                    Some(bb) => {
+                        self.compare.focus = Some(bb);
+                        self.compare.focus_close = true;
+                    }
+                    None => self.notify(format!("Marker {id} is not in this site.")),
+                }
+            }
+            Action::ShowDismissMarker(id) => {
+                self.dialogs.marker = Some(MarkerDialog::dismiss(id));
+            }
+            Action::DismissMarker { id, reason } => {
+                let by = self.author();
+                let result = match self.current_site() {
+                    Some(site) => review::dismiss_marker(site, id, &reason, &by, Timestamp::now()),
+                    None => Err("Choose a site first.".into()),
+                };
+                match result {
+                    Ok(edit) => {
+                        self.apply_site_edit(edit, format!("dismiss marker {id}"));
+                    }
+                    Err(why) => self.notify(why),
+                }
+            }
+            Action::ToggleCoverageCell => {
+                let at = self.hover.as_ref().map(|h| h.site_point);
+                if at.is_none() {
+                    self.notify("Point at the site with the mouse, then press U.");
+                } else {
+                    self.toggle_coverage(at);
+                }
+            }
+            Action::CheckCellsInView => self.toggle_coverage(None),
+            Action::DeleteMarker(id) => {
+                let result = match self.current_site() {
+                    Some(site) => review::delete_marker(site, id),
+                    None => Err("Choose a site first.".into()),
+                };
+                match result {
+                    Ok(edit) => {
+                        self.apply_site_edit(edit, format!("delete marker {id}"));
+                    }
+                    Err(why) => self.notify(why),
+                }
+            }
+            Action::DrawForMarker(id) => {
+                let site = self.pair.site?;
+                if self.geometry_locked() {
+                    self.notify(LOCKED);
+                    return None;
+                }
+                self.review.draw_for = Some((site, id));
+                let _ = self.handle_review(Action::FocusMarker(id));
+                return Some(Action::SetTool(ToolKind::Building));
+            }
             other => return Some(other),
         }
         None
+    }
+
+    /// The user's coverage of the current site, if they have checked anything.
+    pub fn my_coverage(&self) -> Option<&Coverage> {
+        let me = self.author();
+        self.current_site()?
+            .coverage
+            .iter()
+            .find(|c| c.reviewer == me)
+    }
+
+    /// The grid coverage counts on in the current site: the user's record's, else one laid
+    /// over the site's extent.
+    pub fn coverage_grid(&self) -> Option<CoverageGrid> {
+        if let Some(c) = self.my_coverage() {
+            return Some(c.grid);
+        }
+        let doc = self.doc.as_ref()?;
+        let site = self.current_site()?;
+        let extent = super::canvas::site_extent(site, doc, &self.images)?;
+        CoverageGrid::for_extent(extent.max.x, extent.max.y, COVERAGE_CELLS_PER_SIDE)
+    }
+
+    /// The share of the current site the user has checked, 0..=1.
+    pub fn coverage_fraction(&self) -> f64 {
+        self.my_coverage().map_or(0.0, Coverage::fraction)
+    }
+
+    /// Cells shown whole in the view.
+    fn cells_in_view(&self, grid: &CoverageGrid) -> Vec<u32> {
+        let Some(pane) = self.panes.first() else {
+            return Vec::new();
+        };
+        let vis = self.compare.view.visible_site_rect(pane.rect);
+        let (lo, hi) = (
+            Point::new(vis.min.x.min(vis.max.x), vis.min.y.min(vis.max.y)),
+            Point::new(vis.min.x.max(vis.max.x), vis.min.y.max(vis.max.y)),
+        );
+        let c0 = (lo.x / grid.cell).ceil().max(0.0) as u32;
+        let r0 = (lo.y / grid.cell).ceil().max(0.0) as u32;
+        let c1 = ((hi.x / grid.cell).floor().max(0.0) as u32).min(grid.cols);
+        let r1 = ((hi.y / grid.cell).floor().max(0.0) as u32).min(grid.rows);
+        let mut cells = Vec::new();
+        for r in r0..r1 {
+            for c in c0..c1 {
+                cells.push(r * grid.cols + c);
+            }
+        }
+        cells
+    }
+
+    /// Review mode, once a frame: cells in view closely enough long enough become checked
+    /// (not an undo step: undo is for what the reviewer did, not what they looked at).
+    pub(super) fn track_coverage(&mut self, now: f64) -> Option<std::time::Duration> {
+        let dt = self
+            .review
+            .last_look
+            .map_or(0.0, |t| (now - t).clamp(0.0, 0.5));
+        self.review.last_look = Some(now);
+        let site = self.pair.site?;
+        let grid = self.coverage_grid()?;
+        if self.review.dwell_for != Some((site, grid)) {
+            self.review.dwell.clear();
+            self.review.dwell_for = Some((site, grid));
+        }
+        if self.compare.view.zoom < COVERAGE_MIN_ZOOM {
+            return None;
+        }
+        let mine = self.my_coverage().cloned();
+        let me = self.author();
+        let waiting: Vec<u32> = self
+            .cells_in_view(&grid)
+            .into_iter()
+            .filter(|c| !mine.as_ref().is_some_and(|m| m.is_checked(*c)))
+            .filter(|c| !self.review.unchecked_by_hand.contains(&(site, *c)))
+            .collect();
+        if waiting.is_empty() {
+            return None;
+        }
+        let mut done = Vec::new();
+        for c in &waiting {
+            let t = self.review.dwell.entry(*c).or_default();
+            *t += dt;
+            if *t >= COVERAGE_DWELL_SECONDS {
+                done.push(*c);
+            }
+        }
+        if !done.is_empty()
+            && let Some(doc) = &mut self.doc
+        {
+            let edit = Edit::CheckCells {
+                site,
+                reviewer: me,
+                grid,
+                cells: done,
+                checked: true,
+            };
+            let _ = doc.apply_untracked(edit);
+        }
+        // Keep time moving while cells in view wait for their second.
+        Some(std::time::Duration::from_millis(250))
+    }
+
+    /// Checks or unchecks by hand: the cell under `at`, or every cell in view.
+    fn toggle_coverage(&mut self, at: Option<Point>) {
+        let Some(site) = self.pair.site else { return };
+        let Some(grid) = self.coverage_grid() else {
+            self.notify("The site's size is not known yet (its images are loading).");
+            return;
+        };
+        let me = self.author();
+        let (cells, checked, what) = match at {
+            Some(p) => match grid.cell_at(p) {
+                Some(c) => {
+                    let on = self.my_coverage().is_some_and(|m| m.is_checked(c));
+                    (vec![c], !on, "the cell under the pointer")
+                }
+                None => {
+                    self.notify("Point at the site to check a cell.");
+                    return;
+                }
+            },
+            None => (self.cells_in_view(&grid), true, "the cells in view"),
+        };
+        if cells.is_empty() {
+            self.notify("No whole cell is in view: zoom out a little.");
+            return;
+        }
+        let edit = Edit::CheckCells {
+            site,
+            reviewer: me,
+            grid,
+            cells: cells.clone(),
+            checked,
+        };
+        for c in &cells {
+            if checked {
+                self.review.unchecked_by_hand.remove(&(site, *c));
+            } else {
+                self.review.unchecked_by_hand.insert((site, *c));
+            }
+        }
+        let verb = if checked { "check" } else { "uncheck" };
+        if self.apply_site_edit(edit, format!("{verb} {what}")) {
+            self.notify(format!(
+                "Coverage: {:.0} % of the site checked.",
+                self.coverage_fraction() * 100.0
+            ));
+        }
+    }
+
+    fn current_site(&self) -> Option<&crate::model::Site> {
+        let doc = self.doc.as_ref()?;
+        self.pair.site.and_then(|id| doc.project().site(id))
+    }
+
+    /// Applies a marker or coverage edit as one undo step.
+    fn apply_site_edit(&mut self, edit: Edit, label: String) -> bool {
+        let Some(doc) = &mut self.doc else {
+            return false;
+        };
+        match doc.apply_labeled(edit, label, self.selection.to_vec()) {
+            Ok(_) => true,
+            Err(e) => {
+                self.dialogs.message = Some(("Cannot make that change".into(), e.to_string()));
+                false
+            }
+        }
+    }
+
+    /// A footprint drawn after "Draw it" on a marker resolves the marker in the same step.
+    pub(super) fn link_drawn_marker(
+        &mut self,
+        op: crate::editing::ops::Op,
+    ) -> crate::editing::ops::Op {
+        let Some((site_id, marker)) = self.review.draw_for else {
+            return op;
+        };
+        let Edit::AddFootprint { site, footprint } = &op.edit else {
+            return op;
+        };
+        if *site != site_id {
+            return op;
+        }
+        let by = self.author();
+        let Some(s) = self.current_site() else {
+            return op;
+        };
+        match review::link_marker(s, marker, footprint.id, &by, Timestamp::now()) {
+            Ok(link) => {
+                self.review.draw_for = None;
+                let label = format!("{} for marker {marker}", op.label);
+                crate::editing::ops::Op {
+                    edit: Edit::Batch(vec![op.edit, link]),
+                    label,
+                    select: op.select,
+                }
+            }
+            Err(_) => {
+                self.review.draw_for = None;
+                op
+            }
+        }
     }
 
     fn decide(&mut self, decision: Decision, reason: Option<Reason>, comment: &str) {
@@ -325,5 +645,19 @@ fn capitalise(s: &str) -> String {
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),
         None => String::new(),
+    }
+}
+
+/// The site area to show for a marker: its area, or a 60 px box around its spot.
+pub fn marker_bounds(shape: &MarkerShape) -> BoundingBox {
+    match shape {
+        MarkerShape::Area(poly) => poly.bounding_box().unwrap_or(BoundingBox {
+            min: shape.center(),
+            max: shape.center(),
+        }),
+        MarkerShape::Point(p) => BoundingBox {
+            min: Point::new(p.x - 30.0, p.y - 30.0),
+            max: Point::new(p.x + 30.0, p.y + 30.0),
+        },
     }
 }

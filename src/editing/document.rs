@@ -22,6 +22,9 @@ pub struct Document {
     revision: u64,
     /// What each recent revision touched: `(revision it produced, touched)`.
     log: VecDeque<(u64, Touched)>,
+    /// Changes applied outside the undo history (coverage checked by looking) since the last
+    /// save.
+    untracked: bool,
 }
 
 impl Document {
@@ -42,6 +45,7 @@ impl Document {
             history,
             revision: 1,
             log: VecDeque::new(),
+            untracked: false,
         }
     }
 
@@ -59,7 +63,19 @@ impl Document {
     }
 
     pub fn is_dirty(&self) -> bool {
-        self.history.is_dirty()
+        self.history.is_dirty() || self.untracked
+    }
+
+    /// Applies a change that is not an undo step: coverage cells checked automatically as a
+    /// reviewer looks at them (undo must undo what the reviewer did, not what they looked at).
+    /// Only edits that commute with every other edit belong here (per-cell coverage checks);
+    /// the project is unsaved afterwards.
+    pub fn apply_untracked(&mut self, edit: Edit) -> Result<Touched, EditError> {
+        let touched = edit.touched();
+        edit.apply(&mut self.project)?;
+        self.untracked = true;
+        self.record(touched.clone());
+        Ok(touched)
     }
 
     /// Applies one user change as one undo step named `label`. `selection` is the footprint
@@ -153,6 +169,7 @@ impl Document {
     pub fn save(&mut self) -> Result<(), SaveError> {
         save_project(&self.project, &self.path)?;
         self.history.mark_saved();
+        self.untracked = false;
         Ok(())
     }
 
@@ -181,6 +198,7 @@ impl Document {
         self.history.map_image_paths(&mut rebase);
         self.path = path.to_path_buf();
         self.history.mark_saved();
+        self.untracked = false;
         if changed {
             let mut touched = Touched::default();
             for site in &self.project.sites {

@@ -4,8 +4,8 @@
 
 use super::ops::{Op, OpResult, Refusal, names};
 use crate::model::{
-    ChangeKind, Decision, Edit, Footprint, FootprintId, Project, Reason, ReviewState, Site, SiteId,
-    Timestamp,
+    ChangeKind, Decision, Edit, Footprint, FootprintId, ImageId, Marker, MarkerId,
+    MarkerResolution, MarkerShape, Project, Reason, ReviewState, Site, SiteId, Timestamp,
 };
 
 /// Which footprints the queue holds.
@@ -249,6 +249,138 @@ pub fn comment(site: &Site, id: FootprintId, text: &str, by: &str, now: Timestam
         &[id],
         || "Nothing to change.".into(),
     )
+}
+
+/// A new missed-change marker on `site`, with id `id` (from [`next_marker_id`]).
+#[allow(clippy::too_many_arguments)]
+pub fn add_marker(
+    site: &Site,
+    id: MarkerId,
+    shape: MarkerShape,
+    note: &str,
+    pair: (Option<ImageId>, Option<ImageId>),
+    by: &str,
+    now: Timestamp,
+) -> Result<Edit, Refusal> {
+    let usable = match &shape {
+        MarkerShape::Point(p) => p.x.is_finite() && p.y.is_finite(),
+        MarkerShape::Area(poly) => {
+            poly.len() >= 3 && poly.0.iter().all(|p| p.x.is_finite() && p.y.is_finite())
+        }
+    };
+    if !usable {
+        return Err("A marker needs a spot or an area on the image.".into());
+    }
+    let mut markers = site.markers.clone();
+    markers.push(Marker {
+        id,
+        shape,
+        note: note.trim().to_string(),
+        by: by.to_string(),
+        at: now,
+        before: pair.0,
+        after: pair.1,
+        resolution: None,
+    });
+    Ok(Edit::SetMarkers {
+        site: site.id,
+        markers,
+    })
+}
+
+/// The id the next marker gets.
+pub fn next_marker_id(project: &Project) -> Result<MarkerId, crate::model::IdsExhausted> {
+    project.next_ids.clone().new_marker()
+}
+
+fn with_marker(
+    site: &Site,
+    id: MarkerId,
+    f: impl FnOnce(&mut Marker) -> Result<(), Refusal>,
+) -> Result<Edit, Refusal> {
+    let mut markers = site.markers.clone();
+    let m = markers
+        .iter_mut()
+        .find(|m| m.id == id)
+        .ok_or_else(|| format!("Marker {id} is not in site {}.", site.name))?;
+    f(m)?;
+    Ok(Edit::SetMarkers {
+        site: site.id,
+        markers,
+    })
+}
+
+/// Settles an open marker as "nothing to draw", saying why.
+pub fn dismiss_marker(
+    site: &Site,
+    id: MarkerId,
+    reason: &str,
+    by: &str,
+    now: Timestamp,
+) -> Result<Edit, Refusal> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err("Say why the marker is dismissed.".into());
+    }
+    with_marker(site, id, |m| {
+        if !m.is_open() {
+            return Err(format!("Marker {id} is already {}.", m.state_text()));
+        }
+        m.resolution = Some(MarkerResolution::Dismissed {
+            reason: reason.to_string(),
+            by: by.to_string(),
+            at: now,
+        });
+        Ok(())
+    })
+}
+
+/// Settles an open marker by the footprint drawn for it (to apply with the footprint's
+/// creation, as one step).
+pub fn link_marker(
+    site: &Site,
+    id: MarkerId,
+    footprint: FootprintId,
+    by: &str,
+    now: Timestamp,
+) -> Result<Edit, Refusal> {
+    with_marker(site, id, |m| {
+        if !m.is_open() {
+            return Err(format!("Marker {id} is already {}.", m.state_text()));
+        }
+        m.resolution = Some(MarkerResolution::Drawn {
+            footprint,
+            by: by.to_string(),
+            at: now,
+        });
+        Ok(())
+    })
+}
+
+/// Removes a marker (dropped by mistake).
+pub fn delete_marker(site: &Site, id: MarkerId) -> Result<Edit, Refusal> {
+    if !site.markers.iter().any(|m| m.id == id) {
+        return Err(format!("Marker {id} is not in site {}.", site.name));
+    }
+    Ok(Edit::SetMarkers {
+        site: site.id,
+        markers: site
+            .markers
+            .iter()
+            .filter(|m| m.id != id)
+            .cloned()
+            .collect(),
+    })
+}
+
+/// Open markers of a project: (site, marker id).
+pub fn open_markers(project: &Project) -> usize {
+    project
+        .sites
+        .iter()
+        .flat_map(|s| &s.markers)
+        .filter(|m| m.is_open())
+        .count()
 }
 
 fn into_op(

@@ -409,3 +409,61 @@ fn a_version_1_review_becomes_one_decision_on_the_footprint_as_loaded() {
     migrated.reviews = events;
     assert_eq!(migrated.review_state(), S::Unreviewed);
 }
+
+#[test]
+fn markers_are_added_dismissed_with_a_reason_linked_once_and_deleted() {
+    use crate::model::{MarkerResolution, MarkerShape};
+    let mut p = project();
+    let s1 = SiteId(1);
+    let id = next_marker_id(&p).unwrap();
+    assert_eq!(id, MarkerId(1));
+    let bad = MarkerShape::Point(Point::new(f64::NAN, 1.0));
+    assert!(add_marker(p.site(s1).unwrap(), id, bad, "", (None, None), "rev", t(1)).is_err());
+    let thin = MarkerShape::Area(Polygon(vec![Point::new(0.0, 0.0), Point::new(1.0, 1.0)]));
+    assert!(add_marker(p.site(s1).unwrap(), id, thin, "", (None, None), "rev", t(1)).is_err());
+    let spot = MarkerShape::Point(Point::new(5.0, 5.0));
+    let edit = add_marker(
+        p.site(s1).unwrap(),
+        id,
+        spot,
+        " hut ",
+        (Some(ImageId(1)), Some(ImageId(3))),
+        "rev",
+        t(1),
+    )
+    .unwrap();
+    edit.apply(&mut p).unwrap();
+    assert_eq!(p.next_ids.marker, 2, "the id is taken for good");
+    let m = &p.site(s1).unwrap().markers[0];
+    assert_eq!((m.note.as_str(), m.after), ("hut", Some(ImageId(3))));
+    assert_eq!(open_markers(&p), 1);
+    assert!(dismiss_marker(p.site(s1).unwrap(), id, "  ", "ana", t(2)).is_err());
+    let link = link_marker(p.site(s1).unwrap(), id, FootprintId(3), "ana", t(2)).unwrap();
+    let undo = link.apply(&mut p).unwrap();
+    assert!(matches!(
+        p.site(s1).unwrap().markers[0].resolution,
+        Some(MarkerResolution::Drawn {
+            footprint: FootprintId(3),
+            ..
+        })
+    ));
+    assert_eq!(open_markers(&p), 0);
+    // Settled markers are not settled twice.
+    let err = dismiss_marker(p.site(s1).unwrap(), id, "shadow", "ana", t(3)).unwrap_err();
+    assert!(err.contains("drawn as F3"), "{err}");
+    undo.apply(&mut p).unwrap();
+    dismiss_marker(p.site(s1).unwrap(), id, "shadow", "ana", t(3))
+        .unwrap()
+        .apply(&mut p)
+        .unwrap();
+    assert_eq!(
+        p.site(s1).unwrap().markers[0].state_text(),
+        "dismissed: shadow"
+    );
+    delete_marker(p.site(s1).unwrap(), id)
+        .unwrap()
+        .apply(&mut p)
+        .unwrap();
+    assert!(p.site(s1).unwrap().markers.is_empty());
+    assert!(delete_marker(p.site(s1).unwrap(), id).is_err());
+}

@@ -3,6 +3,7 @@
 
 use super::footprint::Footprint;
 use super::ids::{FootprintId, ImageId, SiteId};
+use super::marker::{Coverage, CoverageGrid, Marker};
 use super::project::{DatedImage, Project, Site};
 use std::collections::BTreeSet;
 
@@ -52,6 +53,20 @@ pub enum Edit {
         name: String,
     },
     RenameProject(String),
+    /// Replaces a site's missed-change markers (a few per site; whole lists keep undo simple).
+    SetMarkers {
+        site: SiteId,
+        markers: Vec<Marker>,
+    },
+    /// Checks (or unchecks) cells of one reviewer's coverage of a site. The record is made
+    /// with `grid` when the reviewer has none, and goes when no cell is left checked.
+    CheckCells {
+        site: SiteId,
+        reviewer: String,
+        grid: CoverageGrid,
+        cells: Vec<u32>,
+        checked: bool,
+    },
     /// Several edits applied in order and undone in reverse, as one step.
     Batch(Vec<Edit>),
 }
@@ -102,6 +117,8 @@ pub struct Touched {
     pub images: BTreeSet<(SiteId, ImageId)>,
     /// The project's own fields (its name).
     pub project: bool,
+    /// Sites whose markers or coverage changed.
+    pub review: BTreeSet<SiteId>,
 }
 
 impl Touched {
@@ -109,6 +126,7 @@ impl Touched {
         self.sites.is_empty()
             && self.footprints.is_empty()
             && self.images.is_empty()
+            && self.review.is_empty()
             && !self.project
     }
 
@@ -117,6 +135,7 @@ impl Touched {
         self.footprints.extend(other.footprints);
         self.images.extend(other.images);
         self.project |= other.project;
+        self.review.extend(other.review);
     }
 
     /// The footprints touched, without their sites.
@@ -264,6 +283,47 @@ impl Edit {
                 let old = std::mem::replace(&mut project.name, name);
                 Ok(Edit::RenameProject(old))
             }
+            Edit::SetMarkers { site, mut markers } => {
+                markers.sort_by_key(|m| m.id);
+                let top = markers.iter().map(|m| m.id.0).max().unwrap_or(0);
+                let s = project.site_mut(site).ok_or(EditError::NoSuchSite(site))?;
+                let old = std::mem::replace(&mut s.markers, markers);
+                project.next_ids.marker = project.next_ids.marker.max(top.saturating_add(1));
+                Ok(Edit::SetMarkers { site, markers: old })
+            }
+            Edit::CheckCells {
+                site,
+                reviewer,
+                grid,
+                cells,
+                checked,
+            } => {
+                let s = project.site_mut(site).ok_or(EditError::NoSuchSite(site))?;
+                let at = match s.coverage.iter().position(|c| c.reviewer == reviewer) {
+                    Some(i) => i,
+                    None => {
+                        let pos = s.coverage.partition_point(|c| c.reviewer < reviewer);
+                        s.coverage.insert(pos, Coverage::new(&reviewer, grid));
+                        pos
+                    }
+                };
+                let record = &mut s.coverage[at];
+                let grid = record.grid;
+                let changed: Vec<u32> = cells
+                    .into_iter()
+                    .filter(|c| record.set(*c, checked))
+                    .collect();
+                if record.checked.is_empty() {
+                    s.coverage.remove(at);
+                }
+                Ok(Edit::CheckCells {
+                    site,
+                    reviewer,
+                    grid,
+                    cells: changed,
+                    checked: !checked,
+                })
+            }
             Edit::Batch(edits) => {
                 let mut inverses = Vec::with_capacity(edits.len());
                 for e in edits {
@@ -315,6 +375,9 @@ impl Edit {
                 t.sites.insert(*id);
             }
             Edit::RenameProject(_) => t.project = true,
+            Edit::SetMarkers { site, .. } | Edit::CheckCells { site, .. } => {
+                t.review.insert(*site);
+            }
             Edit::Batch(v) => v.iter().for_each(|e| e.collect_touched(t)),
         }
     }
@@ -336,6 +399,9 @@ impl Edit {
             Edit::RemoveSite(id) => format!("remove site {id}"),
             Edit::RenameSite { name, .. } => format!("rename site to {name}"),
             Edit::RenameProject(_) => "rename project".to_string(),
+            Edit::SetMarkers { .. } => "change missed-change markers".to_string(),
+            Edit::CheckCells { checked: true, .. } => "check coverage cells".to_string(),
+            Edit::CheckCells { .. } => "uncheck coverage cells".to_string(),
             Edit::Batch(v) => match v.first() {
                 Some(first) if v.len() == 1 => first.describe(),
                 _ => format!("{} changes", v.len()),
@@ -384,6 +450,21 @@ impl Edit {
                         + s.footprints.iter().map(fp_bytes).sum::<usize>()
                 }
                 Edit::RenameSite { name, .. } | Edit::RenameProject(name) => name.len(),
+                Edit::SetMarkers { markers, .. } => markers
+                    .iter()
+                    .map(|m| {
+                        std::mem::size_of::<Marker>()
+                            + m.note.len()
+                            + m.by.len()
+                            + match &m.shape {
+                                super::marker::MarkerShape::Area(p) => p.len() * 16,
+                                super::marker::MarkerShape::Point(_) => 0,
+                            }
+                    })
+                    .sum(),
+                Edit::CheckCells {
+                    reviewer, cells, ..
+                } => reviewer.len() + cells.len() * 4,
                 Edit::Batch(v) => v.iter().map(Edit::approx_bytes).sum(),
                 _ => 0,
             }

@@ -291,6 +291,10 @@ enum Op {
     RemoveImage(usize),
     Rename(String),
     RenameSite(String),
+    /// Add a marker, or settle the n-th.
+    Mark(f64, f64),
+    Settle(usize),
+    Cells(Vec<u32>, bool, bool),
     Batch(Vec<Op>),
 }
 
@@ -304,6 +308,14 @@ fn op() -> impl Strategy<Value = Op> {
         (0..5usize).prop_map(Op::RemoveImage),
         "[a-z ]{0,8}".prop_map(Op::Rename),
         "[a-z ]{0,8}".prop_map(Op::RenameSite),
+        (-1e3..1e3f64, -1e3..1e3f64).prop_map(|(x, y)| Op::Mark(x, y)),
+        (0..5usize).prop_map(Op::Settle),
+        (
+            prop::collection::vec(0u32..40, 0..6),
+            any::<bool>(),
+            any::<bool>()
+        )
+            .prop_map(|(c, on, who)| Op::Cells(c, on, who)),
     ];
     leaf.prop_recursive(2, 8, 4, |inner| {
         prop::collection::vec(inner, 0..4).prop_map(Op::Batch)
@@ -352,6 +364,45 @@ fn to_edit(op: &Op, p: &mut Project) -> Option<Edit> {
         Op::RenameSite(n) => Edit::RenameSite {
             site,
             name: n.clone(),
+        },
+        Op::Mark(x, y) => {
+            let id = p.next_ids.new_marker().ok()?;
+            let mut markers = p.sites[0].markers.clone();
+            markers.push(crate::model::Marker {
+                id,
+                shape: crate::model::MarkerShape::Point(Point::new(*x, *y)),
+                note: "here".into(),
+                by: "rev".into(),
+                at: crate::model::Timestamp::from_unix(5).unwrap(),
+                before: None,
+                after: None,
+                resolution: None,
+            });
+            Edit::SetMarkers { site, markers }
+        }
+        Op::Settle(i) => {
+            let mut markers = p.sites[0].markers.clone();
+            if markers.is_empty() {
+                return None;
+            }
+            let n = markers.len();
+            markers[*i % n].resolution = Some(crate::model::MarkerResolution::Dismissed {
+                reason: "shadow".into(),
+                by: "ana".into(),
+                at: crate::model::Timestamp::from_unix(6).unwrap(),
+            });
+            Edit::SetMarkers { site, markers }
+        }
+        Op::Cells(cells, on, who) => Edit::CheckCells {
+            site,
+            reviewer: if *who { "rev" } else { "ben" }.into(),
+            grid: crate::model::CoverageGrid {
+                cell: 10.0,
+                cols: 6,
+                rows: 6,
+            },
+            cells: cells.clone(),
+            checked: *on,
         },
         Op::Batch(v) => {
             // Ids for a batch are allocated up front, like the window's operations do.

@@ -44,6 +44,13 @@ pub struct NextIds {
     pub site: u32,
     pub image: u32,
     pub footprint: u32,
+    /// Missed-change markers (format version 2).
+    #[serde(default = "first_id")]
+    pub marker: u32,
+}
+
+fn first_id() -> u32 {
+    1
 }
 
 impl Default for NextIds {
@@ -52,6 +59,7 @@ impl Default for NextIds {
             site: 1,
             image: 1,
             footprint: 1,
+            marker: 1,
         }
     }
 }
@@ -89,6 +97,11 @@ impl NextIds {
     pub fn new_footprint(&mut self) -> Result<FootprintId, IdsExhausted> {
         take(&mut self.footprint, "footprint").map(FootprintId)
     }
+
+    /// Hands out a fresh missed-change marker id.
+    pub fn new_marker(&mut self) -> Result<super::marker::MarkerId, IdsExhausted> {
+        take(&mut self.marker, "marker").map(super::marker::MarkerId)
+    }
 }
 
 #[cfg(test)]
@@ -101,6 +114,7 @@ mod tests {
             site: 0,
             image: 5,
             footprint: 1,
+            marker: 1,
         };
         assert_eq!(n.new_site(), Ok(SiteId(1)));
         assert_eq!(n.new_site(), Ok(SiteId(2)));
@@ -114,6 +128,7 @@ mod tests {
             site: 1,
             image: 1,
             footprint: u32::MAX - 1,
+            marker: 1,
         };
         assert_eq!(n.new_footprint(), Ok(FootprintId(u32::MAX - 1)));
         let err = n.new_footprint().unwrap_err();

@@ -3,6 +3,7 @@
 use super::date::CaptureDate;
 use super::footprint::Footprint;
 use super::ids::{FootprintId, ImageId, NextIds, SiteId};
+use super::marker::{Coverage, Marker};
 use super::transform::Affine;
 use serde::{Deserialize, Serialize};
 
@@ -37,6 +38,12 @@ pub struct Site {
     pub images: Vec<DatedImage>,
     #[serde(default)]
     pub footprints: Vec<Footprint>,
+    /// Reviewers' "missed change" markers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub markers: Vec<Marker>,
+    /// What each reviewer has looked at, one entry per reviewer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coverage: Vec<Coverage>,
 }
 
 /// One image of a site, taken on one date.
@@ -77,6 +84,11 @@ impl Project {
             for f in &mut site.footprints {
                 f.canonicalize();
             }
+            site.markers.sort_by_key(|m| m.id);
+            site.coverage.sort_by(|a, b| a.reviewer.cmp(&b.reviewer));
+            for c in &mut site.coverage {
+                c.canonicalize();
+            }
         }
         // Never hand out an id that is already taken, even if the file's counters are stale.
         let max_site = self.sites.iter().map(|s| s.id.0).max().unwrap_or(0);
@@ -89,6 +101,13 @@ impl Project {
         self.next_ids.site = self.next_ids.site.max(max_site.saturating_add(1));
         self.next_ids.image = self.next_ids.image.max(max_image.saturating_add(1));
         self.next_ids.footprint = self.next_ids.footprint.max(max_fp.saturating_add(1));
+        let max_marker = self
+            .sites
+            .iter()
+            .flat_map(|s| s.markers.iter().map(|m| m.id.0))
+            .max()
+            .unwrap_or(0);
+        self.next_ids.marker = self.next_ids.marker.max(max_marker.saturating_add(1));
     }
 
     pub fn site(&self, id: SiteId) -> Option<&Site> {
@@ -131,6 +150,8 @@ impl Site {
             reference_image: None,
             images: Vec::new(),
             footprints: Vec::new(),
+            markers: Vec::new(),
+            coverage: Vec::new(),
         }
     }
 

@@ -25,6 +25,11 @@ pub struct SiteCounts {
     pub self_reviewed: usize,
     /// Rejections and requests for changes that stand, by reason ("none" when none was given).
     pub reasons: BTreeMap<String, usize>,
+    /// Missed-change markers, and how many are still open.
+    pub markers: usize,
+    pub open_markers: usize,
+    /// Each reviewer's coverage of the site, in percent of its grid.
+    pub coverage_percent: BTreeMap<String, f64>,
     /// Sum of outline areas in square site pixels (after-outline for renovations that have one,
     /// since that is the building as it stands now).
     pub total_area: f64,
@@ -45,6 +50,13 @@ impl SiteCounts {
             changed_since_review: 0,
             self_reviewed: 0,
             reasons: BTreeMap::new(),
+            markers: site.markers.len(),
+            open_markers: site.markers.iter().filter(|m| m.is_open()).count(),
+            coverage_percent: site
+                .coverage
+                .iter()
+                .map(|c| (c.reviewer.clone(), (c.fraction() * 1000.0).round() / 10.0))
+                .collect(),
             total_area: 0.0,
         };
         for f in &site.footprints {

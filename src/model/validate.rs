@@ -148,6 +148,46 @@ fn validate_site(
         }
         validate_footprint(site, fp, out);
     }
+    let mut marker_ids = HashSet::new();
+    for m in &site.markers {
+        if !marker_ids.insert(m.id) {
+            out.site(sid, format!("marker id {} is used more than once", m.id));
+        }
+        let points: Vec<_> = match &m.shape {
+            super::marker::MarkerShape::Point(p) => vec![*p],
+            super::marker::MarkerShape::Area(poly) => poly.0.clone(),
+        };
+        if points.is_empty() || points.iter().any(|p| !p.x.is_finite() || !p.y.is_finite()) {
+            out.site(sid, format!("marker {} has no usable position", m.id));
+        }
+        if let Some(super::marker::MarkerResolution::Drawn { footprint, .. }) = &m.resolution
+            && site.footprint(*footprint).is_none()
+        {
+            out.site(
+                sid,
+                format!(
+                    "marker {} says it was drawn as {footprint}, which is not in this site",
+                    m.id
+                ),
+            );
+        }
+    }
+    let mut reviewers = HashSet::new();
+    for c in &site.coverage {
+        if !reviewers.insert(c.reviewer.as_str()) {
+            out.site(
+                sid,
+                format!("reviewer `{}` has two coverage records", c.reviewer),
+            );
+        }
+        let g = c.grid;
+        if !(g.cell.is_finite() && g.cell > 0.0) || g.cols == 0 || g.rows == 0 {
+            out.site(
+                sid,
+                format!("the coverage grid of `{}` is empty or invalid", c.reviewer),
+            );
+        }
+    }
 }
 
 fn validate_footprint(site: &Site, fp: &Footprint, out: &mut Collector) {

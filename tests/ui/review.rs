@@ -213,7 +213,7 @@ fn review_mode_locks_geometry_until_unlocked() {
         centre + egui::vec2(40.0, 30.0),
     );
     assert_eq!(fp(&h, 1).outline, f1.outline);
-    assert!(!h.state().is_dirty());
+    assert!(!h.state().doc.as_ref().unwrap().history().can_undo());
     // Ctrl+E unlocks: the same drag moves it; Ctrl+E locks again.
     ctrl(&mut h, egui::Key::E);
     assert!(!h.state().geometry_locked());
@@ -286,4 +286,180 @@ fn the_analyst_sees_the_rejection_after_reopening_answers_it_and_a_fix_returns_t
         Some(Decision::Rejected),
         "the thread keeps the old decision"
     );
+}
+
+fn type_text(h: &mut H, text: &str) {
+    h.input_mut().events.push(egui::Event::Text(text.into()));
+    h.step();
+}
+
+fn markers(h: &H) -> Vec<sitediff::model::Marker> {
+    h.state().doc.as_ref().unwrap().project().sites[0]
+        .markers
+        .clone()
+}
+
+#[test]
+fn a_missed_change_marker_goes_from_reviewer_to_analyst_who_draws_it_in_one_undo_step() {
+    use sitediff::model::{MarkerResolution, MarkerShape};
+    let dir = tempfile::tempdir().unwrap();
+    let path = drawn_by_ana(dir.path());
+    {
+        let mut h = harness_as("rita", &path);
+        ctrl(&mut h, egui::Key::R);
+        // The whole site in view (review mode starts close up on the first footprint).
+        key(&mut h, egui::Key::F);
+        // I, a click on an empty spot, a note, Enter.
+        key(&mut h, egui::Key::I);
+        assert_eq!(h.state().tool_kind(), ToolKind::Marker);
+        let spot = screen_of(h.state(), 0, Point::new(510.0, 125.0));
+        click_at(&mut h, spot);
+        h.step();
+        assert!(
+            h.query_by_label("Missed change").is_some(),
+            "the note dialog"
+        );
+        type_text(&mut h, "Shed by the gate");
+        key(&mut h, egui::Key::Enter);
+        let m = markers(&h);
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].note, "Shed by the gate");
+        assert_eq!(m[0].by, "rita");
+        assert!(m[0].is_open());
+        let MarkerShape::Point(p) = m[0].shape else {
+            panic!("a click makes a point marker")
+        };
+        assert!(p.distance(Point::new(510.0, 125.0)) < 2.0, "{p:?}");
+        assert_eq!(h.state().tool_kind(), ToolKind::Select, "back to looking");
+        // A drag marks an area; this one the analyst will dismiss.
+        key(&mut h, egui::Key::I);
+        let a = screen_of(h.state(), 0, Point::new(380.0, 40.0));
+        let b = screen_of(h.state(), 0, Point::new(440.0, 90.0));
+        drag(&mut h, PointerButton::Primary, a, b);
+        key(&mut h, egui::Key::Enter);
+        let m = markers(&h);
+        assert_eq!(m.len(), 2);
+        assert!(matches!(&m[1].shape, MarkerShape::Area(poly) if poly.len() == 4));
+        // Marking is allowed with geometry locked, and is one undo step.
+        ctrl(&mut h, egui::Key::Z);
+        assert_eq!(markers(&h).len(), 1);
+        ctrl(&mut h, egui::Key::Y);
+        assert_eq!(markers(&h).len(), 2);
+        ctrl(&mut h, egui::Key::S);
+        assert!(!h.state().is_dirty());
+    }
+    // The analyst sees the markers in the list, draws the first and dismisses the second.
+    let mut h = harness_as("ana", &path);
+    assert!(
+        h.query_all_by_label_contains("2 open of 2")
+            .next()
+            .is_some()
+    );
+    assert!(h.query_by_label_contains("Shed by the gate").is_some());
+    h.get_all_by_label("Draw it").next().unwrap().click();
+    h.step();
+    h.step();
+    assert_eq!(h.state().tool_kind(), ToolKind::Building);
+    let before = h.state().doc.as_ref().unwrap().project().sites[0]
+        .footprints
+        .len();
+    for q in [
+        Point::new(490.0, 110.0),
+        Point::new(530.0, 110.0),
+        Point::new(530.0, 140.0),
+    ] {
+        let at = screen_of(h.state(), 0, q);
+        click_at(&mut h, at);
+    }
+    let fps = &h.state().doc.as_ref().unwrap().project().sites[0].footprints;
+    assert_eq!(fps.len(), before + 1);
+    let drawn = fps.last().unwrap().id;
+    assert!(matches!(
+        &markers(&h)[0].resolution,
+        Some(MarkerResolution::Drawn { footprint, by, .. }) if *footprint == drawn && by == "ana"
+    ));
+    // One step: undo takes back both the footprint and the resolution.
+    ctrl(&mut h, egui::Key::Z);
+    assert!(markers(&h)[0].is_open());
+    assert_eq!(
+        h.state().doc.as_ref().unwrap().project().sites[0]
+            .footprints
+            .len(),
+        before
+    );
+    ctrl(&mut h, egui::Key::Y);
+    assert!(!markers(&h)[0].is_open());
+    // Dismiss the second with a reason.
+    key(&mut h, egui::Key::V);
+    h.get_by_label("Dismiss…").click();
+    h.step();
+    h.step();
+    key(&mut h, egui::Key::Enter);
+    assert!(
+        h.query_by_label_contains("Say why first").is_some(),
+        "a reason is required"
+    );
+    type_text(&mut h, "Shadow of the silo");
+    key(&mut h, egui::Key::Enter);
+    assert_eq!(markers(&h)[1].state_text(), "dismissed: Shadow of the silo");
+    assert_eq!(
+        sitediff::editing::review::open_markers(h.state().doc.as_ref().unwrap().project()),
+        0
+    );
+}
+
+#[test]
+fn looking_closely_enough_for_long_enough_checks_coverage_without_an_undo_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness_as("rita", &drawn_by_ana(dir.path()));
+    // Review mode shows the first footprint up close (the cells around it may count already).
+    // Zoomed out below the threshold, nothing more counts, however long.
+    ctrl(&mut h, egui::Key::R);
+    h.state_mut().compare.view.zoom = sitediff::app::review::COVERAGE_MIN_ZOOM * 0.6;
+    h.step();
+    let first_look = h.state().coverage_fraction();
+    for _ in 0..12 {
+        h.step();
+    }
+    assert_eq!(h.state().coverage_fraction(), first_look);
+    assert!(first_look < 0.5, "{first_look}");
+    // Fitted (the whole 640 x 480 site in view at about 0.8): every cell is in view closely
+    // enough; a second later all are checked.
+    key(&mut h, egui::Key::F);
+    assert!(h.state().compare.view.zoom >= sitediff::app::review::COVERAGE_MIN_ZOOM);
+    let fraction_soon = h.state().coverage_fraction();
+    assert!(
+        fraction_soon < 1.0,
+        "not before a second has passed: {fraction_soon}"
+    );
+    for _ in 0..8 {
+        h.step();
+    }
+    assert_eq!(h.state().coverage_fraction(), 1.0);
+    assert!(h.state().is_dirty(), "coverage is saved with the project");
+    assert!(
+        !h.state().doc.as_ref().unwrap().history().can_undo(),
+        "looking is not an undo step"
+    );
+    assert!(h.query_by_label_contains("Coverage (you): 100 %").is_some());
+    // U unchecks the cell under the pointer, as an undo step, and looking does not check it
+    // again behind the reviewer's back; Ctrl+Z checks it again.
+    let at = screen_of(h.state(), 0, Point::new(20.0, 20.0));
+    h.input_mut().events.push(egui::Event::PointerMoved(at));
+    h.step();
+    key(&mut h, egui::Key::U);
+    for _ in 0..8 {
+        h.step();
+    }
+    let partial = h.state().coverage_fraction();
+    assert!(partial < 1.0 && partial > 0.9, "{partial}");
+    ctrl(&mut h, egui::Key::Z);
+    assert_eq!(h.state().coverage_fraction(), 1.0);
+    // Saved per reviewer.
+    ctrl(&mut h, egui::Key::S);
+    let saved = load_project(&dir.path().join("yard.ron")).unwrap();
+    let c = &saved.sites[0].coverage;
+    assert_eq!(c.len(), 1);
+    assert_eq!(c[0].reviewer, "rita");
+    assert_eq!(c[0].fraction(), 1.0);
 }

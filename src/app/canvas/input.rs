@@ -21,12 +21,15 @@ pub fn tool_actions(result: ToolOutput) -> Vec<Action> {
     if let Some(m) = result.message {
         v.push(Action::Notify(m));
     }
+    if let Some(shape) = result.marker {
+        v.push(Action::ShowMarkerDialog(shape));
+    }
     v
 }
 
 pub(super) fn cursor_for(tool: &Tool, hover: Option<&Hit>, dragging: bool) -> CursorIcon {
     match tool.kind() {
-        ToolKind::Building | ToolKind::Polygon => CursorIcon::Crosshair,
+        ToolKind::Building | ToolKind::Polygon | ToolKind::Marker => CursorIcon::Crosshair,
         ToolKind::Select if dragging => CursorIcon::Grabbing,
         ToolKind::Select => match hover.map(|h| h.part) {
             Some(HitPart::Vertex(_)) | Some(HitPart::Midpoint(_)) => CursorIcon::Crosshair,

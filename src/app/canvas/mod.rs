@@ -7,6 +7,7 @@ pub mod footprints;
 mod input;
 pub mod layout;
 mod legend;
+pub mod markers;
 mod paint;
 pub mod preview;
 
@@ -83,6 +84,8 @@ pub struct CanvasInput<'a> {
     pub command_status: &'a dyn Fn(Command) -> Result<(), String>,
     /// Review mode locks geometry.
     pub locked: bool,
+    /// The reviewer's coverage of the site, for the overlay of unchecked cells.
+    pub coverage: Option<&'a crate::model::Coverage>,
 }
 
 /// What the canvas changes: the view, the tool, derived data, image textures.
@@ -308,6 +311,8 @@ pub fn canvas_ui(ui: &mut Ui, input: CanvasInput<'_>, state: CanvasState<'_>) ->
         triangles,
         tool,
         tool_ctx: |side| tool_context(&input, site, index, side, compare.view.zoom),
+        markers: &site.markers,
+        coverage: input.coverage,
     };
     for pane in &panes {
         let painter = ui.painter_at(pane.rect);

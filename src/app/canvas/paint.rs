@@ -27,6 +27,8 @@ pub(super) struct Painting<'a, F: Fn(Side) -> ToolContext<'a>> {
     pub(super) triangles: &'a mut Triangulations,
     pub(super) tool: &'a Tool,
     pub(super) tool_ctx: F,
+    pub(super) markers: &'a [crate::model::Marker],
+    pub(super) coverage: Option<&'a crate::model::Coverage>,
 }
 
 impl<'a, F: Fn(Side) -> ToolContext<'a>> Painting<'a, F> {
@@ -79,6 +81,12 @@ impl<'a, F: Fn(Side) -> ToolContext<'a>> Painting<'a, F> {
             );
             self.out.footprints.visited += stats.visited;
             self.out.footprints.drawn += stats.drawn;
+        }
+        if let Some(c) = self.coverage {
+            super::markers::paint_unchecked_cells(painter, pane, &self.view, c);
+        }
+        if self.show_footprints {
+            super::markers::paint_markers(painter, pane, &self.view, self.markers);
         }
         let ctx = (self.tool_ctx)(side);
         preview::paint_preview(painter, pane, &self.view, &self.tool.preview(&ctx));

@@ -11,7 +11,7 @@ mod site;
 
 pub use date::DateDialog;
 pub use native::NativeDialogs;
-pub use review::DecisionDialog;
+pub use review::{DecisionDialog, MarkerDialog};
 pub use site::{AddImagesDialog, NameDialog, RenameSiteDialog};
 
 use super::actions::{Action, NewProjectRequest, PathPurpose};
@@ -55,6 +55,8 @@ pub struct Dialogs {
     pub name: Option<NameDialog>,
     /// A reviewer's reason and comment, or a comment alone.
     pub decision: Option<DecisionDialog>,
+    /// A marker's note, or why it is dismissed.
+    pub marker: Option<MarkerDialog>,
     pub new_project: Option<NewProjectDialog>,
     pub confirm: Option<Pending>,
     /// An error or notice that needs acknowledging.
@@ -82,6 +84,7 @@ impl Dialogs {
             || self.rename_site.is_some()
             || self.name.is_some()
             || self.decision.is_some()
+            || self.marker.is_some()
     }
 
     /// Shows whatever is open; returns the actions chosen and the answer to a pending
@@ -174,6 +177,12 @@ impl Dialogs {
             actions.extend(action);
             if close {
                 self.decision = None;
+            }
+        } else if let Some(d) = &mut self.marker {
+            let (action, close) = d.ui(ctx);
+            actions.extend(action);
+            if close {
+                self.marker = None;
             }
         }
         if self.help_open {

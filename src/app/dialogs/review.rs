@@ -152,9 +152,115 @@ impl DecisionDialog {
                 None => {
                     if self.comment.trim().is_empty() {
                         self.error = Some("Write a comment first.".into());
+                        self.focused = false;
                         return (None, false);
                     }
                     return (Some(Action::Comment(self.comment.trim().to_string())), true);
+                }
+            }
+        }
+        (None, cancelled || modal.should_close())
+    }
+}
+
+/// A missed-change marker's note (just placed), or why a marker is dismissed.
+pub struct MarkerDialog {
+    pub purpose: MarkerPurpose,
+    pub text: String,
+    pub error: Option<String>,
+    focused: bool,
+}
+
+pub enum MarkerPurpose {
+    Note(crate::model::MarkerShape),
+    Dismiss(crate::model::MarkerId),
+}
+
+impl MarkerDialog {
+    pub fn note(shape: crate::model::MarkerShape) -> Self {
+        Self {
+            purpose: MarkerPurpose::Note(shape),
+            text: String::new(),
+            error: None,
+            focused: false,
+        }
+    }
+
+    pub fn dismiss(id: crate::model::MarkerId) -> Self {
+        Self {
+            purpose: MarkerPurpose::Dismiss(id),
+            text: String::new(),
+            error: None,
+            focused: false,
+        }
+    }
+
+    pub fn ui(&mut self, ctx: &egui::Context) -> (Option<Action>, bool) {
+        let (mut submit, mut cancelled) = (false, false);
+        let (title, explain, ok) = match &self.purpose {
+            MarkerPurpose::Note(_) => (
+                "Missed change".to_string(),
+                "Note: what did the analyst miss? (optional)",
+                "Add marker",
+            ),
+            MarkerPurpose::Dismiss(id) => (
+                format!("Dismiss marker {id}"),
+                "Reason: why is there nothing to draw?",
+                "Dismiss",
+            ),
+        };
+        let modal = egui::Modal::new(egui::Id::unique("marker-dialog")).show(ctx, |ui| {
+            ui.set_min_width(420.0);
+            ui.heading(title);
+            let label = ui.label(explain);
+            let r = ui
+                .add(egui::TextEdit::singleline(&mut self.text).desired_width(f32::INFINITY))
+                .labelled_by(label.id);
+            if !self.focused {
+                r.request_focus();
+                self.focused = true;
+            }
+            if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                submit = true;
+            }
+            if let Some(e) = &self.error {
+                ui.label(RichText::new(e).color(crate::app::theme::WARNING_COLOR));
+            }
+            ui.horizontal(|ui| {
+                if ui.button(format!("{ok} (Enter)")).clicked() {
+                    submit = true;
+                }
+                if ui.button("Cancel (Esc)").clicked() {
+                    cancelled = true;
+                }
+            });
+        });
+        if submit {
+            let text = self.text.trim().to_string();
+            match &self.purpose {
+                MarkerPurpose::Note(shape) => {
+                    return (
+                        Some(Action::AddMarker {
+                            shape: shape.clone(),
+                            note: text,
+                        }),
+                        true,
+                    );
+                }
+                MarkerPurpose::Dismiss(id) => {
+                    if text.is_empty() {
+                        self.error = Some("Say why first.".into());
+                        // Back to the field, ready for the reason.
+                        self.focused = false;
+                        return (None, false);
+                    }
+                    return (
+                        Some(Action::DismissMarker {
+                            id: *id,
+                            reason: text,
+                        }),
+                        true,
+                    );
                 }
             }
         }

@@ -3,6 +3,7 @@
 pub mod adjustments;
 pub mod footprint_list;
 pub mod inspector;
+pub mod markers;
 pub mod review_queue;
 pub mod sites;
 pub mod status;

@@ -15,6 +15,8 @@ pub struct QueueInput<'a> {
     pub site: Option<SiteId>,
     pub queue: &'a [QueueEntry],
     pub user: &'a str,
+    /// The user's coverage of the current site, 0..=1.
+    pub coverage: f64,
     pub command_status: &'a dyn Fn(Command) -> Result<(), String>,
 }
 
@@ -64,6 +66,25 @@ pub fn review_queue_ui(
         );
     }
 
+    ui.horizontal(|ui| {
+        ui.add(
+            egui::ProgressBar::new(input.coverage as f32)
+                .desired_width(170.0)
+                .desired_height(14.0)
+                .text(format!("Coverage (you): {:.0} %", input.coverage * 100.0)),
+        )
+        .on_hover_text(format!(
+            "Grid cells of this site you have looked at: each counts once the view shows it whole \
+             at {:.0} % zoom or closer for {:.0} s, in any mode; U checks or unchecks the cell under \
+             the pointer, Shift+U every cell in view",
+            crate::app::review::COVERAGE_MIN_ZOOM * 100.0,
+            crate::app::review::COVERAGE_DWELL_SECONDS
+        ));
+        let mut shade = !state.hide_coverage;
+        ui.checkbox(&mut shade, "Shade unchecked")
+            .on_hover_text("Shade the grid cells of the site you have not checked yet");
+        state.hide_coverage = !shade;
+    });
     filters_ui(ui, state, project, input.user);
 
     // Decision buttons, with their keys.
@@ -73,6 +94,7 @@ pub fn review_queue_ui(
             Command::Reject,
             Command::NeedsChanges,
             Command::ReviewComment,
+            Command::ToolMarker,
             Command::ReviewPrevious,
             Command::ReviewNext,
         ] {

@@ -79,7 +79,14 @@ pub fn status_bar_ui(ui: &mut Ui, input: StatusInput<'_>) {
                 ui.add(bar);
             }
             if let Some(m) = message {
-                ui.label(egui::RichText::new(m).color(crate::app::theme::WARNING_COLOR));
+                // Shortened to the room left, never over the text on the left.
+                ui.add(
+                    egui::Label::new(
+                        egui::RichText::new(m).color(crate::app::theme::WARNING_COLOR),
+                    )
+                    .truncate(),
+                )
+                .on_hover_text(m);
             }
         });
     });

@@ -132,6 +132,7 @@ impl BuildingTool {
                     select,
                     message: None,
                     consumed: true,
+                    marker: None,
                 }
             }
             Err(why) => {

@@ -5,10 +5,12 @@
 //! [`Pointer`] events and paints [`PreviewShape`]s.
 
 mod building;
+mod marker;
 mod polygon;
 mod select;
 
 pub use building::{BuildingTool, rectangle_from_wall};
+pub use marker::MarkerTool;
 pub use polygon::PolygonTool;
 pub use select::SelectTool;
 
@@ -25,9 +27,12 @@ pub enum ToolKind {
     Select,
     Building,
     Polygon,
+    /// A reviewer's "missed change" marker.
+    Marker,
 }
 
 impl ToolKind {
+    /// The drawing tools of the toolbar (the marker tool lives with review).
     pub const ALL: [ToolKind; 3] = [ToolKind::Select, ToolKind::Building, ToolKind::Polygon];
 
     pub fn label(self) -> &'static str {
@@ -35,6 +40,7 @@ impl ToolKind {
             ToolKind::Select => "Select",
             ToolKind::Building => "Building",
             ToolKind::Polygon => "Polygon",
+            ToolKind::Marker => "Missed change",
         }
     }
 
@@ -49,6 +55,9 @@ impl ToolKind {
             }
             ToolKind::Polygon => {
                 "Click each corner; close on the first corner, double-click or Enter; Backspace removes the last corner"
+            }
+            ToolKind::Marker => {
+                "Mark where the analyst missed a change: click a spot or drag around an area, then add a note"
             }
         }
     }
@@ -130,6 +139,8 @@ pub struct ToolOutput {
     pub message: Option<String>,
     /// The event was used (keys only: an unused key goes on to the command table).
     pub consumed: bool,
+    /// A missed-change marker placed (the window asks for its note, then adds it).
+    pub marker: Option<crate::model::MarkerShape>,
 }
 
 impl ToolOutput {
@@ -197,6 +208,7 @@ pub enum Tool {
     Select(SelectTool),
     Building(BuildingTool),
     Polygon(PolygonTool),
+    Marker(MarkerTool),
 }
 
 impl Default for Tool {
@@ -211,6 +223,7 @@ impl Tool {
             ToolKind::Select => Tool::Select(SelectTool::default()),
             ToolKind::Building => Tool::Building(BuildingTool::default()),
             ToolKind::Polygon => Tool::Polygon(PolygonTool::default()),
+            ToolKind::Marker => Tool::Marker(MarkerTool::default()),
         }
     }
 
@@ -219,6 +232,7 @@ impl Tool {
             Tool::Select(_) => ToolKind::Select,
             Tool::Building(_) => ToolKind::Building,
             Tool::Polygon(_) => ToolKind::Polygon,
+            Tool::Marker(_) => ToolKind::Marker,
         }
     }
 
@@ -228,6 +242,7 @@ impl Tool {
             Tool::Select(t) => t.busy(),
             Tool::Building(t) => t.busy(),
             Tool::Polygon(t) => t.busy(),
+            Tool::Marker(t) => t.busy(),
         }
     }
 
@@ -236,6 +251,7 @@ impl Tool {
             Tool::Select(t) => t.pointer(event, mods, ctx),
             Tool::Building(t) => t.pointer(event, mods, ctx),
             Tool::Polygon(t) => t.pointer(event, mods, ctx),
+            Tool::Marker(t) => t.pointer(event, ctx),
         }
     }
 
@@ -245,6 +261,7 @@ impl Tool {
             Tool::Select(t) => t.key(key, ctx),
             Tool::Building(t) => t.key(key, ctx),
             Tool::Polygon(t) => t.key(key, ctx),
+            Tool::Marker(t) => t.key(key, ctx),
         }
     }
 
@@ -253,6 +270,7 @@ impl Tool {
             Tool::Select(t) => t.preview(ctx),
             Tool::Building(t) => t.preview(ctx),
             Tool::Polygon(t) => t.preview(ctx),
+            Tool::Marker(t) => t.preview(ctx),
         }
     }
 
@@ -262,6 +280,7 @@ impl Tool {
             Tool::Select(t) => t.status(),
             Tool::Building(t) => t.status(),
             Tool::Polygon(t) => t.status(),
+            Tool::Marker(t) => t.status(),
         }
     }
 }

@@ -91,6 +91,7 @@ impl PolygonTool {
                     select,
                     message: None,
                     consumed: true,
+                    marker: None,
                 }
             }
             // Keep the corners so the analyst can fix the shape (Backspace, more clicks).

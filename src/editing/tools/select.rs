@@ -336,6 +336,7 @@ impl SelectTool {
                 select: Some(select),
                 message: None,
                 consumed: true,
+                marker: None,
             },
             Err(why) => ToolOutput::message(why),
         }
@@ -364,6 +365,7 @@ impl SelectTool {
                         op: Some(op),
                         message: None,
                         consumed: true,
+                        marker: None,
                     },
                     Err(why) => ToolOutput::message(why),
                 },
