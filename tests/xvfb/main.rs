@@ -5,4 +5,5 @@
 mod support;
 
 mod drawing;
+mod review;
 mod smoke;
