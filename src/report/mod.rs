@@ -16,29 +16,23 @@
 
 mod crop;
 mod html;
+mod pictures;
 mod raster;
 
 pub use crop::{CROP_MAX_SIDE, OVERVIEW_MAX_SIDE};
 pub use raster::{KindStyle, kind_style};
 
-use crate::editing::{OutlineRef, Side};
+use crate::editing::Side;
 use crate::io::image_decode::decode_image;
 use crate::io::project_file::resolve_image_path;
 use crate::io::pyramid::to_display_rgb8;
-use crate::model::{Affine, DatedImage, Footprint, ImageId, Point, Project, Site, Timestamp};
-use crop::{Levels, PixelRect, crop_box, footprint_site_box, site_box_in_image};
-use image::RgbImage;
-use image::codecs::jpeg::JpegEncoder;
-use raster::{LabelPlacer, draw_label, draw_outline, label_size};
+use crate::model::{Footprint, ImageId, Project, Site, Timestamp};
+use crop::Levels;
+use pictures::make_pictures;
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// JPEG quality of the pictures: small files, no visible blocks at the sizes shown.
-const JPEG_QUALITY: u8 = 85;
-/// Outline width in picture pixels.
-const OUTLINE_WIDTH: u32 = 2;
 /// The folder of the pictures, inside the report's folder.
 const PICTURE_FOLDER: &str = "img";
 
@@ -101,8 +95,8 @@ pub fn write_report(
             match decode_image(&path) {
                 Ok(decoded) => {
                     let mut levels = Levels::new(to_display_rgb8(decoded).0);
-                    for job in jobs {
-                        let picture = render(site, image, &mut levels, *job, &picture_dir)?;
+                    let made = make_pictures(site, image, &mut levels, jobs, &picture_dir)?;
+                    for (job, picture) in jobs.iter().zip(made) {
                         if matches!(picture, Picture::Written { .. }) {
                             written += 1;
                         }
@@ -165,23 +159,17 @@ fn prepare_folders(out_dir: &Path) -> Result<PathBuf, ReportError> {
     Ok(picture_dir)
 }
 
-/// Writes a file of the report. Whatever had its name is removed first, so a symbolic link
-/// left there is replaced rather than followed out of the report's folder.
+/// Writes a file of the report, replacing the file of an earlier report in place. A symbolic
+/// link left with its name is removed rather than followed out of the report's folder.
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
     let write_err = |source| ReportError::Write {
         path: path.to_path_buf(),
         source,
     };
-    match fs::remove_file(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(write_err(e)),
-        _ => {}
+    if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        fs::remove_file(path).map_err(write_err)?;
     }
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(write_err)?;
-    file.write_all(bytes).map_err(write_err)
+    fs::write(path, bytes).map_err(write_err)
 }
 
 /// One picture the report wants from an image.
@@ -299,141 +287,6 @@ pub(crate) fn side_index(side: Side) -> usize {
         Side::Before => 0,
         Side::After => 1,
     }
-}
-
-/// Makes one picture from a decoded image and writes it into `picture_dir`.
-fn render(
-    site: &Site,
-    image: &DatedImage,
-    levels: &mut Levels,
-    job: Job,
-    picture_dir: &Path,
-) -> Result<Picture, ReportError> {
-    let (made, file) = match job {
-        Job::Overview => (
-            overview_picture(site, image, levels),
-            format!("S{}-overview.jpg", site.id.0),
-        ),
-        Job::Footprint(i, side) => match site.footprints.get(i) {
-            Some(fp) => (
-                footprint_picture(image, levels, fp, side),
-                format!("S{}-F{}-{}.jpg", site.id.0, fp.id.0, side.label()),
-            ),
-            None => return Ok(Picture::NotShown("no such footprint".into())),
-        },
-    };
-    let rgb = match made {
-        Ok(rgb) => rgb,
-        Err(why) => return Ok(Picture::NotShown(why)),
-    };
-    let path = picture_dir.join(&file);
-    write_file(&path, &encode_jpeg(&rgb, &path)?)?;
-    Ok(Picture::Written {
-        file: format!("{PICTURE_FOLDER}/{file}"),
-        width: rgb.width(),
-        height: rgb.height(),
-    })
-}
-
-/// The inverse of an image's transform into the site frame, or why there is none.
-fn image_from_site(image: &DatedImage) -> Result<Affine, String> {
-    image.to_site.inverse().ok_or_else(|| {
-        format!(
-            "image {} has a transform into the site frame that cannot be inverted",
-            image.id
-        )
-    })
-}
-
-/// The whole image scaled down, with every footprint's outline and (where there is room) its
-/// id.
-fn overview_picture(
-    site: &Site,
-    image: &DatedImage,
-    levels: &mut Levels,
-) -> Result<RgbImage, String> {
-    let image_from_site = image_from_site(image)?;
-    let whole = PixelRect {
-        x: 0,
-        y: 0,
-        width: levels.width(),
-        height: levels.height(),
-    };
-    let (mut pic, map) = levels.picture(whole, OVERVIEW_MAX_SIDE);
-    let to_picture = |p| map.apply(image_from_site.apply(p));
-    for fp in &site.footprints {
-        let points: Vec<(f64, f64)> = fp.outline.0.iter().map(|p| to_picture(*p)).collect();
-        draw_outline(&mut pic, &points, kind_style(fp.kind), OUTLINE_WIDTH);
-    }
-    label_footprints(&mut pic, site, to_picture);
-    Ok(pic)
-}
-
-/// The footprint with its context in one of its two images, its outline drawn (in the after
-/// image, its after-outline when it has one).
-fn footprint_picture(
-    image: &DatedImage,
-    levels: &mut Levels,
-    fp: &Footprint,
-    side: Side,
-) -> Result<RgbImage, String> {
-    let image_from_site = image_from_site(image)?;
-    let site_box = footprint_site_box(fp).ok_or("the footprint has no outline")?;
-    let (width, height) = (levels.width(), levels.height());
-    let in_image = site_box_in_image(&site_box, &image_from_site);
-    let rect = crop_box(&in_image, width, height).ok_or_else(|| {
-        format!(
-            "the outline lies outside image {} ({width} x {height} px)",
-            image.id
-        )
-    })?;
-    let (mut pic, map) = levels.picture(rect, CROP_MAX_SIDE);
-    let outline = OutlineRef::shown(fp, side).get(fp);
-    let points: Vec<(f64, f64)> = outline
-        .0
-        .iter()
-        .map(|p| map.apply(image_from_site.apply(*p)))
-        .collect();
-    draw_outline(&mut pic, &points, kind_style(fp.kind), OUTLINE_WIDTH);
-    Ok(pic)
-}
-
-/// Writes each footprint's id above its outline on the overview, skipping labels that would
-/// cover one already written (the list below the overview names them all).
-fn label_footprints(pic: &mut RgbImage, site: &Site, to_picture: impl Fn(Point) -> (f64, f64)) {
-    let mut placer = LabelPlacer::default();
-    let (pw, ph) = (i64::from(pic.width()), i64::from(pic.height()));
-    for fp in &site.footprints {
-        let Some(bb) = fp.outline.bounding_box() else {
-            continue;
-        };
-        let corners = [bb.min, bb.max].map(&to_picture);
-        let (x, y) = (
-            corners[0].0.min(corners[1].0),
-            corners[0].1.min(corners[1].1),
-        );
-        if !x.is_finite() || !y.is_finite() {
-            continue;
-        }
-        let text = format!("F{}", fp.id.0);
-        let (w, h) = label_size(&text);
-        let lx = (x.round() as i64).clamp(0, (pw - i64::from(w)).max(0));
-        let ly = (y.round() as i64 - i64::from(h) - 1).clamp(0, (ph - i64::from(h)).max(0));
-        if placer.reserve(lx, ly, w, h) {
-            draw_label(pic, lx, ly, &text, kind_style(fp.kind).rgb);
-        }
-    }
-}
-
-fn encode_jpeg(rgb: &RgbImage, path: &Path) -> Result<Vec<u8>, ReportError> {
-    let mut bytes = Vec::new();
-    JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY)
-        .encode_image(rgb)
-        .map_err(|e| ReportError::Write {
-            path: path.to_path_buf(),
-            source: std::io::Error::other(e),
-        })?;
-    Ok(bytes)
 }
 
 #[cfg(test)]

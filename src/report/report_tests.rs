@@ -1,8 +1,11 @@
+use super::crop::PixelRect;
+use super::pictures::{crop_of, footprint_picture, overview_picture};
 use super::*;
 use crate::model::{
-    CaptureDate, ChangeKind, Decision, FootprintId, Polygon, Reason, SiteId, Timestamp,
+    Affine, CaptureDate, ChangeKind, DatedImage, Decision, FootprintId, Point, Polygon, Reason,
+    SiteId, Timestamp,
 };
-use image::Rgb;
+use image::{Rgb, RgbImage};
 
 const GROUND: Rgb<u8> = Rgb([100, 100, 100]);
 const ROOF: Rgb<u8> = Rgb([250, 250, 250]);
@@ -37,9 +40,20 @@ fn a_crop_from_a_registered_image_outlines_the_building_where_that_image_shows_i
     // in this image's pixels.
     let mut image = DatedImage::new(ImageId(1), "a.png", CaptureDate::Unknown);
     image.to_site = Affine::translation(50.0, 20.0);
-    let mut levels = Levels::new(ground_with_roof(100, 100, 140, 140));
+    let levels = Levels::new(ground_with_roof(100, 100, 140, 140));
     let fp = footprint(ChangeKind::New, (150.0, 120.0), (190.0, 160.0));
-    let pic = footprint_picture(&image, &mut levels, &fp, Side::Before).unwrap();
+    let image_from_site = image.to_site.inverse().unwrap();
+    let rect = crop_of(&fp, &image_from_site, 400, 300).unwrap();
+    assert_eq!(
+        rect,
+        PixelRect {
+            x: 80,
+            y: 80,
+            width: 80,
+            height: 80
+        }
+    );
+    let pic = footprint_picture(&levels, &image_from_site, &fp, Side::Before, rect);
     // 40 px of roof with 20 px of context each side, not scaled: the roof's corner is at
     // (20, 20) in the picture, and the outline runs along its edges.
     assert_eq!(pic.dimensions(), (80, 80));
@@ -53,8 +67,7 @@ fn a_crop_from_a_registered_image_outlines_the_building_where_that_image_shows_i
 
 #[test]
 fn the_after_picture_shows_the_after_outline_of_a_renovation_whose_shape_changed() {
-    let image = DatedImage::new(ImageId(2), "b.png", CaptureDate::Unknown);
-    let mut levels = Levels::new(ground_with_roof(100, 100, 160, 140));
+    let levels = Levels::new(ground_with_roof(100, 100, 160, 140));
     let mut fp = footprint(ChangeKind::Renovated, (100.0, 100.0), (140.0, 140.0));
     fp.after_outline = Some(Polygon::rectangle(
         Point::new(100.0, 100.0),
@@ -66,28 +79,46 @@ fn the_after_picture_shows_the_after_outline_of_a_renovation_whose_shape_changed
     let outline_at_x = |pic: &RgbImage, x: u32| {
         (25..55).any(|y| [yellow, halo].contains(pic.get_pixel(x - 70, y)))
     };
-    let before = footprint_picture(&image, &mut levels, &fp, Side::Before).unwrap();
-    let after = footprint_picture(&image, &mut levels, &fp, Side::After).unwrap();
+    let id = Affine::IDENTITY;
+    let rect = crop_of(&fp, &id, 400, 300).unwrap();
+    let before = footprint_picture(&levels, &id, &fp, Side::Before, rect);
+    let after = footprint_picture(&levels, &id, &fp, Side::After, rect);
     assert!(outline_at_x(&before, 140) && !outline_at_x(&before, 160));
     assert!(outline_at_x(&after, 160) && !outline_at_x(&after, 140));
 }
 
 #[test]
 fn an_outline_outside_the_image_or_an_unusable_transform_gives_a_reason_not_a_picture() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut site = Site::new(SiteId(1), "s");
     let mut image = DatedImage::new(ImageId(1), "a.png", CaptureDate::Unknown);
+    site.footprints.push(footprint(
+        ChangeKind::New,
+        (5000.0, 5000.0),
+        (5100.0, 5100.0),
+    ));
+    let jobs = [Job::Footprint(0, Side::Before)];
     let mut levels = Levels::new(ground_with_roof(0, 0, 1, 1));
-    let far = footprint(ChangeKind::New, (5000.0, 5000.0), (5100.0, 5100.0));
-    let why = footprint_picture(&image, &mut levels, &far, Side::Before).unwrap_err();
-    assert!(why.contains("outside image I1 (400 x 300 px)"), "{why}");
+    let made = make_pictures(&site, &image, &mut levels, &jobs, dir.path()).unwrap();
+    assert!(
+        matches!(&made[0], Picture::NotShown(why) if why.contains("outside image I1 (400 x 300 px)")),
+        "{made:?}"
+    );
     image.to_site = Affine::scale(0.0, 1.0);
-    let near = footprint(ChangeKind::New, (10.0, 10.0), (20.0, 20.0));
-    let why = footprint_picture(&image, &mut levels, &near, Side::Before).unwrap_err();
-    assert!(why.contains("cannot be inverted"), "{why}");
+    let made = make_pictures(&site, &image, &mut levels, &jobs, dir.path()).unwrap();
+    assert!(
+        matches!(&made[0], Picture::NotShown(why) if why.contains("cannot be inverted")),
+        "{made:?}"
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no files"
+    );
 }
 
 #[test]
 fn the_overview_is_scaled_down_and_outlines_every_footprint() {
-    let image = DatedImage::new(ImageId(1), "a.png", CaptureDate::Unknown);
     let big = RgbImage::from_pixel(3000, 1500, GROUND);
     let mut levels = Levels::new(big);
     let mut site = Site::new(SiteId(1), "s");
@@ -96,7 +127,8 @@ fn the_overview_is_scaled_down_and_outlines_every_footprint() {
         (1000.0, 500.0),
         (1400.0, 900.0),
     ));
-    let pic = overview_picture(&site, &image, &mut levels).unwrap();
+    levels.build_to(1);
+    let pic = overview_picture(&site, &levels, &Affine::IDENTITY);
     assert_eq!(pic.dimensions(), (OVERVIEW_MAX_SIDE, 600));
     // The footprint's left edge at x = 1000 is at 400 in the overview.
     let vermillion = Rgb(kind_style(ChangeKind::Demolished).rgb);
@@ -158,4 +190,24 @@ fn project_text_is_escaped_everywhere_on_the_page() {
     }
     assert!(page.contains("rejected"), "the review state is shown");
     assert!(page.contains("not a building"), "the reason is shown");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_left_in_the_report_folder_is_replaced_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = dir.path().join("precious.txt");
+    std::fs::write(&outside, "precious").unwrap();
+    let report = dir.path().join("report");
+    std::fs::create_dir(&report).unwrap();
+    let index = report.join("index.html");
+    std::os::unix::fs::symlink(&outside, &index).unwrap();
+    write_file(&index, b"page").unwrap();
+    assert_eq!(std::fs::read_to_string(&outside).unwrap(), "precious");
+    assert!(!std::fs::symlink_metadata(&index).unwrap().is_symlink());
+    assert_eq!(std::fs::read_to_string(&index).unwrap(), "page");
+    // A picture folder that is a link to elsewhere is refused.
+    std::os::unix::fs::symlink(dir.path(), report.join("img")).unwrap();
+    let err = prepare_folders(&report).unwrap_err().to_string();
+    assert!(err.contains("is not a folder"), "{err}");
 }
