@@ -468,7 +468,7 @@ fn cmd_report(path: &Path, dir: &Path, out: Out, err: Out) -> u8 {
             if !summary.unreadable_images.is_empty() {
                 say!(
                     out,
-                    "{} cannot be read; the page names them in place of their pictures",
+                    "{} cannot be read; the page says so in place of their pictures",
                     counted(summary.unreadable_images.len(), "image")
                 );
             }

@@ -7,7 +7,7 @@ use super::{Picture, SitePictures, side_index};
 use crate::editing::Side;
 use crate::editing::review::Progress;
 use crate::model::{
-    ChangeKind, DatedImage, Footprint, ImageId, Project, ReviewEvent, ReviewState, Site,
+    ChangeKind, DatedImage, Decision, Footprint, ImageId, Project, ReviewEvent, ReviewState, Site,
     SiteCounts, Timestamp,
 };
 use std::fmt::{self, Write as _};
@@ -80,14 +80,17 @@ fn header(out: &mut String, input: &PageInput<'_>) {
          <tr><th>Project file</th><td><code>{}</code></td></tr>\n\
          <tr><th>Generated</th><td>{}</td></tr>\n\
          <tr><th>sitediff</th><td>version {}</td></tr>\n\
-         <tr><th>Review</th><td>{} ({}); {} sites</td></tr>\n</table>\n",
+         <tr><th>Review</th><td>{} ({}) in {}</td></tr>\n</table>\n",
         Esc(&project.name),
         Esc(&input.project_file.display().to_string()),
         when(input.generated),
         env!("CARGO_PKG_VERSION"),
         progress.text(),
         percent(progress.reviewed, progress.total),
-        project.sites.len()
+        match project.sites.len() {
+            1 => "1 site".to_string(),
+            n => format!("{n} sites"),
+        }
     );
     if !project.sites.is_empty() {
         out.push_str("<nav><span>Sites:</span>");
@@ -451,28 +454,42 @@ fn capitalised(s: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The review thread, oldest first.
+/// The review thread, oldest first: who, when, the decision and its reason on one line, the
+/// comment below it at full width.
 fn thread(out: &mut String, events: &[ReviewEvent]) {
     if events.is_empty() {
         out.push_str("<p class=\"muted\">No review yet.</p>\n");
         return;
     }
-    out.push_str(
-        "<table class=\"thread\">\n<caption>Review thread</caption>\n\
-         <tr><th>At</th><th>By</th><th>Decision</th><th>Reason</th><th>Comment</th></tr>\n",
-    );
+    out.push_str("<div class=\"thread\"><strong>Review thread</strong>\n<ol>\n");
     for e in events {
+        let decision = match e.decision {
+            Some(d) => {
+                let state = match d {
+                    Decision::Accepted => ReviewState::Accepted,
+                    Decision::Rejected => ReviewState::Rejected,
+                    Decision::NeedsChanges => ReviewState::NeedsChanges,
+                };
+                state_badge(state)
+            }
+            None => "<span class=\"muted\">comment</span>".to_string(),
+        };
+        let reason = e
+            .reason
+            .map_or(String::new(), |r| format!("<span>for {}</span>", r.label()));
         w!(
             out,
-            "<tr><td class=\"at\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"text\">{}</td></tr>\n",
-            when(e.at),
+            "<li><div class=\"event\"><span class=\"by\">{}</span> <span>{}</span> {decision} \
+             {reason}</div>",
             Esc(&e.by),
-            e.decision.map_or("comment", |d| d.label()),
-            e.reason.map_or("", |r| r.label()),
-            Esc(&e.comment)
+            when(e.at)
         );
+        if !e.comment.trim().is_empty() {
+            w!(out, "<div class=\"text\">{}</div>", Esc(&e.comment));
+        }
+        out.push_str("</li>\n");
     }
-    out.push_str("</table>\n");
+    out.push_str("</ol></div>\n");
 }
 
 /// The page's style: system fonts only, readable printed too.
@@ -524,8 +541,14 @@ figcaption { font-size: 0.9em; color: var(--muted); margin-top: 4px; }
 .facts { flex: 1 1 380px; min-width: 0; }
 .facts table { width: 100%; }
 .facts th { width: 7.5em; color: var(--muted); white-space: nowrap; }
-.thread { width: 100%; margin-top: 8px; font-size: 0.92em; }
-.thread td.at, td.date { white-space: nowrap; }
+.thread { margin-top: 10px; }
+.thread ol { list-style: none; margin: 4px 0 0; padding: 0; border-left: 3px solid var(--line); }
+.thread li { padding: 4px 0 6px 10px; }
+.thread li + li { border-top: 1px solid #e6eaee; }
+.thread .event { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 10px; font-size: 0.9em; color: var(--muted); }
+.thread .by { font-weight: 600; color: var(--fg); }
+.thread .text { margin-top: 2px; }
+td.date { white-space: nowrap; }
 "#;
 
 #[cfg(test)]
