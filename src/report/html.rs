@@ -273,7 +273,7 @@ fn overview(out: &mut String, site: &Site, pictures: &SitePictures) {
     w!(
         out,
         "<figcaption>Overview: {} with every footprint's outline, labelled with its id where \
-         there is room. {}</figcaption>\n</figure>\n",
+         it is large enough and there is room. {}</figcaption>\n</figure>\n",
         image_name(site, *id),
         legend()
     );

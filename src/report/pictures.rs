@@ -178,8 +178,13 @@ pub(super) fn crop_of(
     )
 }
 
-/// Writes each footprint's id above its outline on the overview, skipping labels that would
-/// cover one already written (the list below the overview names them all).
+/// Footprints smaller than this on the overview (longest side, pixels) get no id label: with
+/// a thousand footprints, labels on every shed would hide the site.
+const MIN_LABELLED_SIDE: f64 = 16.0;
+
+/// Writes each footprint's id above its outline on the overview, for footprints large enough
+/// there, skipping labels that would cover one already written (the list below the overview
+/// names them all).
 fn label_footprints(pic: &mut RgbImage, site: &Site, to_picture: impl Fn(Point) -> (f64, f64)) {
     let mut placer = LabelPlacer::default();
     let (pw, ph) = (i64::from(pic.width()), i64::from(pic.height()));
@@ -192,7 +197,10 @@ fn label_footprints(pic: &mut RgbImage, site: &Site, to_picture: impl Fn(Point) 
             corners[0].0.min(corners[1].0),
             corners[0].1.min(corners[1].1),
         );
-        if !x.is_finite() || !y.is_finite() {
+        let side = (corners[0].0 - corners[1].0)
+            .abs()
+            .max((corners[0].1 - corners[1].1).abs());
+        if !x.is_finite() || !y.is_finite() || !side.is_finite() || side < MIN_LABELLED_SIDE {
             continue;
         }
         let text = format!("F{}", fp.id.0);

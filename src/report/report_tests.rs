@@ -136,6 +136,26 @@ fn the_overview_is_scaled_down_and_outlines_every_footprint() {
 }
 
 #[test]
+fn only_footprints_large_enough_on_the_overview_get_an_id_label() {
+    let mut levels = Levels::new(RgbImage::from_pixel(3000, 1500, GROUND));
+    levels.build_to(1);
+    let mut site = Site::new(SiteId(1), "s");
+    // On the overview (scale 0.4): 160 px across at (400, 200), and 4 px across at (800, 200).
+    site.footprints
+        .push(footprint(ChangeKind::New, (1000.0, 500.0), (1400.0, 900.0)));
+    let mut shed = footprint(ChangeKind::New, (2000.0, 500.0), (2010.0, 510.0));
+    shed.id = FootprintId(2);
+    site.footprints.push(shed);
+    let pic = overview_picture(&site, &levels, &Affine::IDENTITY);
+    let blue = Rgb(kind_style(ChangeKind::New).rgb);
+    // Label text sits in the 20 rows above the outline, in the kind's colour.
+    let label_above =
+        |x0: u32| (178..199).any(|y| (x0..x0 + 30).any(|x| *pic.get_pixel(x, y) == blue));
+    assert!(label_above(400), "the hall is labelled");
+    assert!(!label_above(800), "the shed is not");
+}
+
+#[test]
 fn project_text_is_escaped_everywhere_on_the_page() {
     let mut project = Project::new("<b>Plant</b> & \"co\"");
     let mut site = Site::new(SiteId(1), "<script>alert(1)</script>");
@@ -210,4 +230,51 @@ fn a_symbolic_link_left_in_the_report_folder_is_replaced_not_followed() {
     std::os::unix::fs::symlink(dir.path(), report.join("img")).unwrap();
     let err = prepare_folders(&report).unwrap_err().to_string();
     assert!(err.contains("is not a folder"), "{err}");
+}
+
+#[test]
+fn a_report_tells_its_progress_and_copes_with_a_site_without_images() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut project = Project::new("p");
+    let mut site = Site::new(SiteId(1), "yard");
+    for (id, name) in [(1, "a.png"), (2, "b.png")] {
+        ground_with_roof(100, 100, 140, 140)
+            .save(dir.path().join(name))
+            .unwrap();
+        site.images
+            .push(DatedImage::new(ImageId(id), name, CaptureDate::Unknown));
+    }
+    site.reference_image = Some(ImageId(1));
+    site.footprints
+        .push(footprint(ChangeKind::New, (100.0, 100.0), (140.0, 140.0)));
+    project.sites.push(site);
+    // A site with no images whose footprint names images it does not have.
+    let mut empty = Site::new(SiteId(2), "empty");
+    let mut orphan = footprint(ChangeKind::Demolished, (0.0, 0.0), (10.0, 10.0));
+    orphan.id = FootprintId(2);
+    orphan.before = ImageId(8);
+    orphan.after = ImageId(9);
+    empty.footprints.push(orphan);
+    project.sites.push(empty);
+
+    let mut heard = Vec::new();
+    let out = dir.path().join("report");
+    let summary =
+        write_report(&project, &dir.path().join("p.ron"), &out, |f| heard.push(f)).unwrap();
+    assert_eq!(heard.first(), Some(&0.0));
+    assert_eq!(heard.last(), Some(&1.0));
+    assert!(heard.windows(2).all(|w| w[0] <= w[1]), "{heard:?}");
+    assert_eq!(heard.len(), 4, "start, two images, done: {heard:?}");
+    assert_eq!(
+        (summary.sites, summary.footprints, summary.pictures),
+        (2, 2, 3)
+    );
+    assert!(summary.unreadable_images.is_empty());
+    let page = std::fs::read_to_string(&summary.index).unwrap();
+    assert!(page.contains("No overview: the site has no images."));
+    assert!(page.contains("image I8 is not in this site"));
+    assert!(page.contains("image I9 is not in this site"));
+    for file in ["S1-overview.jpg", "S1-F1-before.jpg", "S1-F1-after.jpg"] {
+        assert!(out.join("img").join(file).is_file(), "{file}");
+    }
 }
