@@ -169,12 +169,20 @@ fn the_demo_report_shows_every_footprint_its_review_and_only_pictures_inside_its
         let picture = image::open(&file).unwrap_or_else(|e| panic!("{src} decodes: {e}"));
         assert!(picture.width() > 0 && picture.height() > 0);
     }
+    let ids = attribute_values(&html, "id");
     for href in attribute_values(&html, "href") {
         assert!(
             stays_inside(&href),
             "href=\"{href}\" leaves the report's folder"
         );
+        if let Some(anchor) = href.strip_prefix('#') {
+            assert!(ids.iter().any(|id| id == anchor), "{href} leads somewhere");
+        }
     }
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "ids are unique: {ids:?}");
     for external in ["http://", "https://", "url(", "@import", "<script", "<link"] {
         assert!(!html.contains(external), "{external} in the page");
     }

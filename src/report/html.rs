@@ -216,10 +216,12 @@ fn summary_table(out: &mut String, site: &Site) {
 
 /// The summary's place for missed-change markers and image coverage, which the project model
 /// does not record yet. When it does, their counts go here (and the markers on the overview).
-fn missed_changes_and_coverage_rows(out: &mut String, _site: &Site) {
-    out.push_str(
-        "<tr class=\"group later\" id=\"missed-changes-and-coverage\"><th>Missed changes, \
+fn missed_changes_and_coverage_rows(out: &mut String, site: &Site) {
+    w!(
+        out,
+        "<tr class=\"group later\" id=\"S{}-missed-changes-and-coverage\"><th>Missed changes, \
          coverage</th><td>not recorded by this version</td></tr>\n",
+        site.id.0
     );
 }
 
