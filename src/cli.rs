@@ -5,7 +5,8 @@
 //! Exit codes: 0 done; 1 refused because of the project's content (`validate` found problems,
 //! `fmt --check` found a file not in canonical form, `new` would make an invalid project, or a
 //! change names no such site or image, or would remove an image footprints use); 2 a file
-//! cannot be read, parsed or written, or the command line is wrong. A project file that does not
+//! cannot be read, parsed or written, or the command line is wrong (a `report` whose images
+//! cannot be read is still written, and exits 0). A project file that does not
 //! load is never written.
 
 // Writes to stdout/stderr can fail (a closed pipe); there is nobody left to tell, so those
@@ -23,6 +24,7 @@ use crate::io::new_project::project_from_images;
 use crate::io::project_file::{parse_project_bytes, resolve_image_path, write_atomically};
 use crate::io::{load_project, project_to_string, save_project};
 use crate::model::{ChangeKind, ImageId, Project, SiteCounts, validate};
+use crate::report::write_report;
 use clap::{Parser, Subcommand};
 use images::{DateOverride, prepare_images, say_images, say_undated_hint, undated};
 use serde::Serialize;
@@ -88,6 +90,22 @@ pub enum Command {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
+    },
+    /// Write an HTML review report: DIR/index.html with its pictures in DIR/img/ (per site a
+    /// summary and an overview, per footprint before and after pictures and its review
+    /// thread). Nothing in it is fetched from a network, so DIR can be zipped or mailed as it
+    /// is.
+    ///
+    /// DIR is created if needed. In a folder that already holds files, only index.html and
+    /// files in img/ are written; nothing else is touched or removed. Images that cannot be
+    /// read are named on the page in place of their pictures (and in warnings here), and do
+    /// not change the exit code.
+    Report {
+        /// The project file (.ron).
+        project: PathBuf,
+        /// The folder to write the report into.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
     },
     /// Rewrite project files in canonical form (sorted, pretty-printed). Comments are not kept.
     Fmt {
@@ -213,6 +231,7 @@ pub fn run(cli: Cli) -> Outcome {
         }
         Command::Stats { project, json } => cmd_stats(&project, json, &mut out, &mut err),
         Command::Fmt { projects, check } => cmd_fmt(&projects, check, &mut out, &mut err),
+        Command::Report { project, out: dir } => cmd_report(&project, &dir, &mut out, &mut err),
         Command::AddImage {
             project,
             site,
@@ -442,6 +461,48 @@ fn cmd_stats(path: &Path, json: bool, out: Out, err: Out) -> u8 {
         say!(out, "  total footprint area: {:.1} px²", c.total_area);
     }
     0
+}
+
+fn cmd_report(path: &Path, dir: &Path, out: Out, err: Out) -> u8 {
+    let Some(project) = load_or_report(path, err) else {
+        return 2;
+    };
+    match write_report(&project, path, dir, |_| {}) {
+        Ok(summary) => {
+            for message in &summary.unreadable_images {
+                say!(err, "warning: {message}");
+            }
+            say!(
+                out,
+                "wrote {}: {} in {}, {}",
+                summary.index.display(),
+                counted(summary.footprints, "footprint"),
+                counted(summary.sites, "site"),
+                counted(summary.pictures, "picture")
+            );
+            if !summary.unreadable_images.is_empty() {
+                say!(
+                    out,
+                    "{} cannot be read; the page says so in place of their pictures",
+                    counted(summary.unreadable_images.len(), "image")
+                );
+            }
+            0
+        }
+        Err(e) => {
+            say!(err, "{e}");
+            2
+        }
+    }
+}
+
+/// "1 site", "3 sites".
+fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 /// Loads a project, or says why not on `err` (the message names the file).

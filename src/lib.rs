@@ -3,7 +3,8 @@
 //!
 //! Layers, lowest first: [`model`] (pure data, no GUI), [`io`] (files, no GUI), [`editing`] (the
 //! editing core: document, selection, spatial index, operations, tools; no GUI) and `app` (the
-//! egui window, behind the default `gui` feature). [`cli`] runs the headless subcommands over
+//! egui window, behind the default `gui` feature). [`report`] writes the HTML review report
+//! over the layers below the window, without egui. [`cli`] runs the headless subcommands over
 //! the layers below the window. The library builds without the `gui` feature, which keeps the
 //! lower layers free of egui.
 
@@ -14,3 +15,4 @@ pub mod demo;
 pub mod editing;
 pub mod io;
 pub mod model;
+pub mod report;

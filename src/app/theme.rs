@@ -78,3 +78,26 @@ pub fn stage_label(stage: LoadStage) -> &'static str {
         LoadStage::BuildingLevels => "building levels",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::kind_style;
+
+    /// The HTML report cannot name egui's colours, so it keeps its own table; this keeps the
+    /// two from drifting apart.
+    #[test]
+    fn the_report_draws_each_kind_in_the_window_s_colour_pattern_and_letter() {
+        for kind in ChangeKind::ALL {
+            let style = kind_style(kind);
+            let c = kind_color(kind);
+            assert_eq!(style.rgb, [c.r(), c.g(), c.b()], "{kind} colour");
+            let pattern = match style.dash {
+                None => LinePattern::Solid,
+                Some((on, off)) => LinePattern::Dashed(on as f32, off as f32),
+            };
+            assert_eq!(pattern, kind_pattern(kind), "{kind} pattern");
+            assert_eq!(style.letter, kind_letter(kind), "{kind} letter");
+        }
+    }
+}
