@@ -72,6 +72,47 @@ fn reviewed_demo(dir: &Path) -> PathBuf {
         "",
         "make_demo",
     );
+    // A missed change still open, one dismissed, and rita's coverage of a quarter of the grid.
+    let site = project.sites[0].id;
+    for (note, dismissed) in [("Hut <by> the gate", false), ("Shadow?", true)] {
+        let id = sitediff::editing::review::next_marker_id(&project).unwrap();
+        let add = sitediff::editing::review::add_marker(
+            &project.sites[0],
+            id,
+            sitediff::model::MarkerShape::Point(sitediff::model::Point::new(100.0, 100.0)),
+            note,
+            (None, None),
+            "rita",
+            Timestamp::from_unix(1_730_000_000).unwrap(),
+        )
+        .unwrap();
+        add.apply(&mut project).unwrap();
+        if dismissed {
+            sitediff::editing::review::dismiss_marker(
+                &project.sites[0],
+                id,
+                "a tree's shadow",
+                "make_demo",
+                Timestamp::from_unix(1_730_000_100).unwrap(),
+            )
+            .unwrap()
+            .apply(&mut project)
+            .unwrap();
+        }
+    }
+    Edit::CheckCells {
+        site,
+        reviewer: "rita".into(),
+        grid: sitediff::model::CoverageGrid {
+            cell: 128.0,
+            cols: 4,
+            rows: 4,
+        },
+        cells: vec![0, 1, 2, 3],
+        checked: true,
+    }
+    .apply(&mut project)
+    .unwrap();
     save_project(&project, &file).unwrap();
     file
 }
@@ -209,6 +250,18 @@ fn the_demo_report_shows_every_footprint_its_review_and_only_pictures_inside_its
     assert!(!article(&html, 4).contains("self-review"));
     // The summary counts them.
     assert!(html.contains("3 of 8 reviewed"), "progress in the summary");
+    // Missed changes and coverage.
+    assert!(html.contains("1 of 2"), "open markers of all");
+    assert!(
+        html.contains("Hut &lt;by&gt; the gate"),
+        "the note, escaped"
+    );
+    assert!(
+        html.contains("dismissed: a tree&#x27;s shadow")
+            || html.contains("dismissed: a tree&#39;s shadow")
+            || html.contains("dismissed: a tree's shadow")
+    );
+    assert!(html.contains("25.0 %"), "rita's coverage");
 }
 
 #[test]

@@ -31,7 +31,12 @@ pub struct AddImagesRequest {
 pub enum PathPurpose {
     OpenProject,
     SaveProjectAs,
-    LocateImage { site: SiteId, image: ImageId },
+    LocateImage {
+        site: SiteId,
+        image: ImageId,
+    },
+    /// The folder the review report is written into.
+    ExportReport,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -154,6 +159,8 @@ pub enum Action {
     /// resolves the marker.
     DrawForMarker(crate::model::MarkerId),
     DeleteMarker(crate::model::MarkerId),
+    /// Write the review report (HTML and pictures) into this folder, in the background.
+    ExportReport(PathBuf),
     /// Check or uncheck the coverage cell under the pointer, by hand.
     ToggleCoverageCell,
     /// Mark every cell in view checked.

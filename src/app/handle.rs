@@ -161,6 +161,17 @@ impl SiteDiffApp {
                         .map(|i| doc.image_file(&i.path).display().to_string())
                         .unwrap_or_default(),
                     (PathPurpose::SaveProjectAs, Some(doc)) => doc.path.display().to_string(),
+                    (PathPurpose::ExportReport, Some(doc)) => {
+                        let stem = doc
+                            .path
+                            .file_stem()
+                            .map(|s| s.to_string_lossy().into_owned())
+                            .unwrap_or_else(|| "project".into());
+                        doc.path
+                            .with_file_name(format!("{stem}-report"))
+                            .display()
+                            .to_string()
+                    }
                     _ => String::new(),
                 };
                 self.dialogs.path = Some(PathDialog {
@@ -249,6 +260,7 @@ impl SiteDiffApp {
             }
             Action::Relink { site, image, file } => self.relink(site, image, &file),
             Action::Retry(path) => self.images.forget(&path),
+            Action::ExportReport(dir) => self.start_report(ctx, dir),
             other => {
                 let Some(other) = self.handle_review(other) else {
                     return;

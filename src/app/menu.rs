@@ -69,6 +69,8 @@ impl SiteDiffApp {
                 command_button(ui, Command::Save, None, status, &mut actions);
                 command_button(ui, Command::SaveAs, None, status, &mut actions);
                 ui.separator();
+                command_button(ui, Command::ExportReport, None, status, &mut actions);
+                ui.separator();
                 command_button(ui, Command::Quit, None, status, &mut actions);
             });
             ui.menu_button("Edit", |ui| {

@@ -17,6 +17,7 @@ pub mod imagery;
 mod menu;
 pub mod panels;
 pub mod prefs;
+pub mod report_job;
 pub mod review;
 pub mod state;
 pub mod theme;
@@ -95,6 +96,10 @@ pub struct SiteDiffApp {
     pub inspector: InspectorState,
     /// Review mode: the queue, its filter, the geometry lock.
     pub review: review::ReviewSession,
+    /// The review report being written, if one is.
+    pub report: Option<report_job::ReportJob>,
+    /// What the last report written holds.
+    pub last_report: Option<crate::report::ReportSummary>,
     pub adjustments: HashMap<ImageId, Adjustments>,
     pub images: ImageStore,
     pub dialogs: Dialogs,
@@ -142,6 +147,8 @@ impl SiteDiffApp {
             list: ListState::default(),
             inspector: InspectorState::default(),
             review: review::ReviewSession::default(),
+            report: None,
+            last_report: None,
             adjustments: HashMap::new(),
             images: ImageStore::new(wake),
             dialogs: Dialogs::default(),
@@ -375,6 +382,7 @@ impl SiteDiffApp {
         let ctx = ui.ctx().clone();
         let _ = self.ctx_cell.set(ctx.clone());
         self.images.poll(&ctx);
+        self.poll_report();
         let mut actions: Vec<Action> = Vec::new();
 
         // Closing the window with unsaved changes asks first.
@@ -442,6 +450,7 @@ impl SiteDiffApp {
                     doc: self.doc.as_ref(),
                     images: &self.images,
                     message,
+                    report: self.report.as_ref().map(|j| j.progress()),
                     tool_status: match (self.review.active, self.review.unlocked) {
                         (false, _) => self.tool.status(),
                         (true, false) => {

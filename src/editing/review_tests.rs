@@ -174,8 +174,23 @@ fn editing_the_outline_kind_or_images_after_a_decision_puts_it_back_in_the_queue
         let inverse = apply(&mut p, op);
         assert_eq!(state(&p, 1, 1), S::ChangedSinceReview, "{what}");
         // Undoing the change brings the decision back: it judged exactly that.
-        inverse.apply(&mut p).unwrap();
+        let redo = inverse.apply(&mut p).unwrap();
         assert_eq!(state(&p, 1, 1), S::Accepted, "{what} undone");
+        // Changed again, then reviewed again: the new decision judges the new shape.
+        redo.apply(&mut p).unwrap();
+        assert_eq!(state(&p, 1, 1), S::ChangedSinceReview, "{what} redone");
+        let op = decide(
+            p.site(s1).unwrap(),
+            &[FootprintId(1)],
+            Decision::NeedsChanges,
+            Some(Reason::OutlineInaccurate),
+            "",
+            "rev",
+            t(9),
+        )
+        .unwrap();
+        apply(&mut p, op);
+        assert_eq!(state(&p, 1, 1), S::NeedsChanges, "{what} reviewed again");
     }
 }
 

@@ -214,15 +214,57 @@ fn summary_table(out: &mut String, site: &Site) {
     out.push_str("</table>\n");
 }
 
-/// The summary's place for missed-change markers and image coverage, which the project model
-/// does not record yet. When it does, their counts go here (and the markers on the overview).
+/// Missed-change markers (open of all, then each with its note and how it was settled) and
+/// each reviewer's coverage of the site.
 fn missed_changes_and_coverage_rows(out: &mut String, site: &Site) {
+    let open = site.markers.iter().filter(|m| m.is_open()).count();
     w!(
         out,
-        "<tr class=\"group later\" id=\"S{}-missed-changes-and-coverage\"><th>Missed changes, \
-         coverage</th><td>not recorded by this version</td></tr>\n",
-        site.id.0
+        "<tr class=\"group\" id=\"S{}-missed-changes\"><th>Missed changes (open of all)</th>\
+         <td class=\"n\">{open} of {}</td></tr>\n",
+        site.id.0,
+        site.markers.len()
     );
+    for m in &site.markers {
+        let note = if m.note.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", Esc(&m.note))
+        };
+        w!(
+            out,
+            "<tr><th class=\"sub\" id=\"{}\">{}{note} <span class=\"muted\">({} by {})</span></th>\
+             <td>{}</td></tr>\n",
+            m.id,
+            m.id,
+            when(m.at),
+            Esc(&m.by),
+            Esc(&m.state_text())
+        );
+    }
+    if site.coverage.is_empty() {
+        w!(
+            out,
+            "<tr class=\"group\" id=\"S{}-coverage\"><th>Coverage</th><td>nobody has checked \
+             this site yet</td></tr>\n",
+            site.id.0
+        );
+    } else {
+        w!(
+            out,
+            "<tr class=\"group\" id=\"S{}-coverage\"><th colspan=\"2\">Coverage (share of the \
+             site each reviewer looked at closely)</th></tr>\n",
+            site.id.0
+        );
+        for c in &site.coverage {
+            w!(
+                out,
+                "<tr><th class=\"sub\">{}</th><td class=\"n\">{:.1} %</td></tr>\n",
+                Esc(&c.reviewer),
+                c.fraction() * 100.0
+            );
+        }
+    }
 }
 
 fn images_table(out: &mut String, site: &Site) {
@@ -512,7 +554,6 @@ th { font-weight: 600; }
 th.sub { font-weight: normal; padding-left: 22px; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.group > * { border-top: 2px solid #9aa5b0; }
-tr.later td { color: var(--muted); font-style: italic; }
 .meta th { color: var(--muted); }
 nav { margin: 10px 0; }
 nav a { margin-right: 12px; }

@@ -463,3 +463,45 @@ fn looking_closely_enough_for_long_enough_checks_coverage_without_an_undo_step()
     assert_eq!(c[0].reviewer, "rita");
     assert_eq!(c[0].fraction(), 1.0);
 }
+
+#[test]
+fn the_review_report_is_written_from_the_window_in_the_background() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness_as("rita", &drawn_by_ana(dir.path()));
+    ctrl(&mut h, egui::Key::R);
+    key(&mut h, egui::Key::G);
+    // Ctrl+Shift+R: the folder dialog, prefilled beside the project; OK.
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, egui::Key::R);
+    h.step();
+    h.step();
+    let want = dir.path().join("yard-report");
+    assert!(
+        h.query_all_by_value(&want.display().to_string())
+            .next()
+            .is_some(),
+        "the folder is prefilled"
+    );
+    h.get_by_label("OK").click();
+    h.step();
+    step_until(&mut h, "the report", |app| {
+        app.report.is_none() && app.last_report.is_some()
+    });
+    let summary = h.state().last_report.clone().unwrap();
+    assert_eq!(summary.footprints, 5);
+    assert_eq!(summary.index, want.join("index.html"));
+    let html = std::fs::read_to_string(want.join("index.html")).unwrap();
+    for id in 1..=5 {
+        assert!(html.contains(&format!("F{id}")), "F{id} in the report");
+    }
+    assert!(
+        html.contains("rita"),
+        "the decision's author is in the thread"
+    );
+    assert!(
+        h.state()
+            .notice()
+            .is_some_and(|n| n.starts_with("Report written")),
+        "{:?}",
+        h.state().notice()
+    );
+}

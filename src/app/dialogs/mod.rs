@@ -256,6 +256,11 @@ impl Dialogs {
             PathPurpose::LocateImage { .. } => {
                 ("Locate image", "path/to/image.tif", BrowseKind::PickImage)
             }
+            PathPurpose::ExportReport => (
+                "Export the review report into a folder",
+                "path/to/report-folder",
+                BrowseKind::PickFolder,
+            ),
         };
         let mut submit = false;
         let mut cancel = false;
@@ -451,5 +456,6 @@ fn path_action(purpose: &PathPurpose, path: PathBuf) -> Action {
             image: *image,
             file: path,
         },
+        PathPurpose::ExportReport => Action::ExportReport(path),
     }
 }

@@ -46,6 +46,7 @@ pub enum BrowseKind {
     SaveProject,
     PickImage,
     PickImages,
+    PickFolder,
 }
 
 impl NativeDialogs {
@@ -98,6 +99,7 @@ impl NativeDialogs {
                         .add_filter("images", &images)
                         .pick_files()
                         .unwrap_or_default(),
+                    BrowseKind::PickFolder => d.pick_folder().into_iter().collect(),
                 };
                 // The receiver may be gone if the window closed; nothing to do then.
                 let _ = tx.send((target, picked));

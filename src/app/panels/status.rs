@@ -19,6 +19,8 @@ pub struct StatusInput<'a> {
     pub message: Option<&'a str>,
     /// Where the active tool is ("Polygon: 3 corners…").
     pub tool_status: String,
+    /// The review report being written: its progress.
+    pub report: Option<f32>,
 }
 
 /// Cursor position, zoom, which image is under the cursor, the tool, loading progress and
@@ -32,6 +34,7 @@ pub fn status_bar_ui(ui: &mut Ui, input: StatusInput<'_>) {
         images,
         message,
         tool_status,
+        report,
     } = input;
     ui.horizontal(|ui| {
         match hover {
@@ -71,6 +74,13 @@ pub fn status_bar_ui(ui: &mut Ui, input: StatusInput<'_>) {
         }
         ui.label(egui::RichText::new(tool_status).strong());
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if let Some(f) = report {
+                ui.add(
+                    egui::ProgressBar::new(f)
+                        .desired_width(200.0)
+                        .text(format!("Report {:.0} %", f * 100.0)),
+                );
+            }
             for (name, stage, fraction) in images.loading() {
                 let bar = egui::ProgressBar::new(fraction.unwrap_or(0.0))
                     .desired_width(260.0)
