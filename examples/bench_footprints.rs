@@ -4,7 +4,7 @@
 //! saving and loading the project take.
 //!
 //! ```text
-//! cargo run --release --example bench_footprints [-- --only zoomed|whole|hit|files] [--runs N]
+//! cargo run --release --example bench_footprints [-- --only zoomed|whole|hit|review|files] [--runs N]
 //! ```
 //!
 //! `--only` runs one part and `--runs` measures N frames per view and N saves and loads, e.g. to
@@ -323,6 +323,11 @@ fn main() -> anyhow::Result<()> {
         });
     }
 
+    // Review: the queue and its progress figures, recomputed when the project changes.
+    if wanted("review") {
+        review_rows(&project, runs_arg.unwrap_or(20), &mut rows);
+    }
+
     // Saving and loading.
     if wanted("files") {
         files_rows(
@@ -340,6 +345,40 @@ fn main() -> anyhow::Result<()> {
     }
     println!("  load average at the end: {}", load_average());
     Ok(())
+}
+
+/// The review queue (every footprint's state, from a digest of its outline) and the progress
+/// figures, as the window recomputes them after each change in review mode; against the same
+/// walk over every footprint computing its area only.
+fn review_rows(project: &Project, runs: usize, rows: &mut Vec<Row>) {
+    use sitediff::editing::review::{Progress, QueueFilter, queue};
+    let (mut work, mut base) = (Vec::new(), Vec::new());
+    let filter = QueueFilter::default();
+    for _ in 0..runs {
+        let start = Instant::now();
+        let q = black_box(queue(project, &filter));
+        let p = black_box(Progress::of_project(project));
+        let sites: Vec<Progress> = project.sites.iter().map(Progress::of_site).collect();
+        black_box(sites);
+        work.push(start.elapsed());
+        assert_eq!(q.len(), p.total);
+        let start = Instant::now();
+        let areas: f64 = project
+            .sites
+            .iter()
+            .flat_map(|s| &s.footprints)
+            .map(|f| f.outline.area())
+            .sum();
+        black_box(areas);
+        base.push(start.elapsed());
+    }
+    rows.push(Row {
+        name: "review queue + progress, 10 000".into(),
+        stat: Stat::of(&work),
+        target: Some(Target::Below(16.0)),
+        baseline_name: "area of every footprint",
+        baseline: Some(Stat::of(&base)),
+    });
 }
 
 fn files_rows(

@@ -6,7 +6,7 @@ use super::SiteDiffApp;
 use super::actions::Action;
 use super::dialogs::{DecisionDialog, MarkerDialog};
 use super::state::Pair;
-use crate::editing::review::{self, QueueEntry, QueueFilter};
+use crate::editing::review::{self, Progress, QueueEntry, QueueFilter};
 use crate::editing::selection::SelectionChange;
 use crate::editing::tools::{Tool, ToolKind};
 use crate::model::{
@@ -38,6 +38,10 @@ pub struct ReviewSession {
     entries: Vec<QueueEntry>,
     /// The project revision and filter `entries` were made for.
     made_for: Option<(u64, QueueFilter)>,
+    /// Review progress of the project and of each site, for the revision `entries` were made
+    /// for (a review state is a digest of the outline: not something to recount every frame).
+    pub progress: Progress,
+    pub site_progress: HashMap<SiteId, Progress>,
     /// The next footprint drawn resolves this marker ("Draw it").
     pub draw_for: Option<(SiteId, MarkerId)>,
     /// Seconds each coverage cell has been in view closely enough, for the site and grid
@@ -116,6 +120,13 @@ impl SiteDiffApp {
             return;
         }
         let live = review::queue(doc.project(), &self.review.filter);
+        self.review.progress = Progress::of_project(doc.project());
+        self.review.site_progress = doc
+            .project()
+            .sites
+            .iter()
+            .map(|s| (s.id, Progress::of_site(s)))
+            .collect();
         if std::mem::take(&mut self.review.resort) || filter_changed {
             self.review.entries = live;
         } else {

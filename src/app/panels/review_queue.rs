@@ -50,9 +50,13 @@ pub fn review_queue_ui(
         ui.label(lock)
             .on_hover_text(Command::UnlockGeometry.spec().help);
     });
-    let whole = Progress::of_project(project);
+    let whole = state.progress;
     if let Some(site) = input.site.and_then(|id| project.site(id)) {
-        let p = Progress::of_site(site);
+        let p = state
+            .site_progress
+            .get(&site.id)
+            .copied()
+            .unwrap_or_default();
         progress_ui(ui, &format!("Site {}", site.name), &p);
     }
     progress_ui(ui, "Project", &whole);
