@@ -8,7 +8,7 @@ use crate::app::theme::{WARNING_COLOR, kind_color, kind_letter};
 use crate::editing::list::{ListFilter, SortKey};
 use crate::editing::selection::{Selection, SelectionChange};
 use crate::editing::warnings::Warning;
-use crate::model::{ChangeKind, FootprintId, ReviewState, Site};
+use crate::model::{FootprintId, Site};
 use egui::{RichText, Ui};
 use std::collections::BTreeMap;
 
@@ -193,42 +193,33 @@ pub fn footprint_list_ui(ui: &mut Ui, state: &mut ListState, input: &ListInput<'
 fn filters_ui(ui: &mut Ui, state: &mut ListState, site_tags: &[String]) {
     let f = &mut state.filter;
     ui.horizontal_wrapped(|ui| {
-        let label = ui.label("Kind");
-        egui::ComboBox::from_id_salt("list-kind")
-            .selected_text(f.kind.map_or("all kinds", |k| k.label()))
-            .width(84.0)
-            .show_ui(ui, |ui| {
-                ui.selectable_value(&mut f.kind, None, "all kinds");
-                for k in ChangeKind::ALL {
-                    ui.selectable_value(&mut f.kind, Some(k), k.label());
-                }
-            })
-            .response
-            .labelled_by(label.id);
-        let label = ui.label("Review");
-        egui::ComboBox::from_id_salt("list-state")
-            .selected_text(f.state.map_or("any review", |s| s.label()))
-            .width(84.0)
-            .show_ui(ui, |ui| {
-                ui.selectable_value(&mut f.state, None, "any review");
-                for s in ReviewState::ALL {
-                    ui.selectable_value(&mut f.state, Some(s), s.label());
-                }
-            })
-            .response
-            .labelled_by(label.id);
-        let label = ui.label("Tag");
-        egui::ComboBox::from_id_salt("list-tag")
-            .selected_text(f.tag.clone().unwrap_or_else(|| "any tag".into()))
-            .width(84.0)
-            .show_ui(ui, |ui| {
-                ui.selectable_value(&mut f.tag, None, "any tag");
-                for t in site_tags {
-                    ui.selectable_value(&mut f.tag, Some(t.clone()), t.as_str());
-                }
-            })
-            .response
-            .labelled_by(label.id);
+        super::filter_combo(
+            ui,
+            "Kind",
+            "list-kind",
+            84.0,
+            "all kinds",
+            &mut f.kind,
+            &super::kind_choices(),
+        );
+        super::filter_combo(
+            ui,
+            "Review",
+            "list-state",
+            84.0,
+            "any review",
+            &mut f.state,
+            &super::state_choices(),
+        );
+        super::filter_combo(
+            ui,
+            "Tag",
+            "list-tag",
+            84.0,
+            "any tag",
+            &mut f.tag,
+            &super::tag_choices(site_tags),
+        );
         ui.checkbox(&mut f.with_warnings, "! only")
             .on_hover_text("Only footprints with warnings");
     });

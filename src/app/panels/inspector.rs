@@ -223,21 +223,7 @@ pub fn inspector_ui(
             Command::ZoomToSelection,
             Command::Delete,
         ] {
-            let status = (input.command_status)(cmd);
-            let b = egui::Button::new(format!("{} ({})", cmd.spec().label, cmd.shortcut_text()));
-            let b = if cmd.shortcut_text().is_empty() {
-                egui::Button::new(cmd.spec().label)
-            } else {
-                b
-            };
-            let r = ui.add_enabled(status.is_ok(), b);
-            let r = match &status {
-                Err(why) => r.on_disabled_hover_text(why),
-                Ok(()) => r.on_hover_text(cmd.spec().help),
-            };
-            if r.clicked() {
-                actions.push(cmd.action());
-            }
+            crate::app::panels::command_button(ui, cmd, (input.command_status)(cmd), &mut actions);
         }
     });
     if single {
@@ -288,18 +274,7 @@ fn thread_ui(
             }
         });
     let cmd = Command::ReviewComment;
-    let status = (input.command_status)(cmd);
-    let r = ui.add_enabled(
-        status.is_ok(),
-        egui::Button::new(format!("{} ({})", cmd.spec().label, cmd.shortcut_text())),
-    );
-    let r = match &status {
-        Err(why) => r.on_disabled_hover_text(why),
-        Ok(()) => r.on_hover_text(cmd.spec().help),
-    };
-    if r.clicked() {
-        actions.push(cmd.action());
-    }
+    crate::app::panels::command_button(ui, cmd, (input.command_status)(cmd), actions);
 }
 
 /// A field to add a tag, completing from the site's tags.

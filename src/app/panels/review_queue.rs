@@ -7,7 +7,7 @@ use crate::app::commands::Command;
 use crate::app::review::ReviewSession;
 use crate::app::theme::{WARNING_COLOR, kind_color, kind_letter};
 use crate::editing::review::{Progress, QueueEntry};
-use crate::model::{ChangeKind, Project, ReviewState, SiteId};
+use crate::model::{Project, ReviewState, SiteId};
 use egui::{RichText, Ui};
 
 pub struct QueueInput<'a> {
@@ -102,18 +102,7 @@ pub fn review_queue_ui(
             Command::ReviewPrevious,
             Command::ReviewNext,
         ] {
-            let status = (input.command_status)(cmd);
-            let r = ui.add_enabled(
-                status.is_ok(),
-                egui::Button::new(format!("{} ({})", cmd.spec().label, cmd.shortcut_text())),
-            );
-            let r = match &status {
-                Err(why) => r.on_disabled_hover_text(why),
-                Ok(()) => r.on_hover_text(cmd.spec().help),
-            };
-            if r.clicked() {
-                actions.push(cmd.action());
-            }
+            super::command_button(ui, cmd, (input.command_status)(cmd), &mut actions);
         }
     });
     ui.horizontal(|ui| {
@@ -253,30 +242,24 @@ fn filters_ui(ui: &mut Ui, state: &mut ReviewSession, project: &Project, user: &
             })
             .response
             .labelled_by(label.id);
-        let label = ui.label("Kind");
-        egui::ComboBox::from_id_salt("queue-kind")
-            .selected_text(f.kind.map_or("all kinds", |k| k.label()))
-            .width(84.0)
-            .show_ui(ui, |ui| {
-                ui.selectable_value(&mut f.kind, None, "all kinds");
-                for k in ChangeKind::ALL {
-                    ui.selectable_value(&mut f.kind, Some(k), k.label());
-                }
-            })
-            .response
-            .labelled_by(label.id);
-        let label = ui.label("State");
-        egui::ComboBox::from_id_salt("queue-state")
-            .selected_text(f.state.map_or("any state", |s| s.label()))
-            .width(110.0)
-            .show_ui(ui, |ui| {
-                ui.selectable_value(&mut f.state, None, "any state");
-                for s in ReviewState::ALL {
-                    ui.selectable_value(&mut f.state, Some(s), s.label());
-                }
-            })
-            .response
-            .labelled_by(label.id);
+        super::filter_combo(
+            ui,
+            "Kind",
+            "queue-kind",
+            84.0,
+            "all kinds",
+            &mut f.kind,
+            &super::kind_choices(),
+        );
+        super::filter_combo(
+            ui,
+            "State",
+            "queue-state",
+            110.0,
+            "any state",
+            &mut f.state,
+            &super::state_choices(),
+        );
         let label = ui.label("Author");
         egui::ComboBox::from_id_salt("queue-author")
             .selected_text(f.author.clone().unwrap_or_else(|| "anyone".into()))
@@ -294,18 +277,15 @@ fn filters_ui(ui: &mut Ui, state: &mut ReviewSession, project: &Project, user: &
             })
             .response
             .labelled_by(label.id);
-        let label = ui.label("Tag");
-        egui::ComboBox::from_id_salt("queue-tag")
-            .selected_text(f.tag.clone().unwrap_or_else(|| "any tag".into()))
-            .width(84.0)
-            .show_ui(ui, |ui| {
-                ui.selectable_value(&mut f.tag, None, "any tag");
-                for t in &tags {
-                    ui.selectable_value(&mut f.tag, Some(t.to_string()), t.as_str());
-                }
-            })
-            .response
-            .labelled_by(label.id);
+        super::filter_combo(
+            ui,
+            "Tag",
+            "queue-tag",
+            84.0,
+            "any tag",
+            &mut f.tag,
+            &super::tag_choices(tags.iter().copied()),
+        );
         if f.is_active() && ui.small_button("Clear filters").clicked() {
             *f = Default::default();
         }
