@@ -53,13 +53,16 @@ pub struct ReviewSession {
     unchecked_by_hand: std::collections::HashSet<(SiteId, u32)>,
 }
 
-/// A cell counts as looked at when the view shows it whole at this zoom or closer (screen
+/// A cell counts as looked at when the view has shown it at this zoom or closer (screen
 /// points per site pixel: at 0.5, a 10 m building at 1 m per pixel is 5 points across)...
 pub const COVERAGE_MIN_ZOOM: f64 = 0.5;
-/// ... for this long, in total.
+/// ... for this long in total, each moment weighted by the share of the cell in view.
 pub const COVERAGE_DWELL_SECONDS: f64 = 1.0;
-/// Cells along the longer side of a site.
+/// Cells along the longer side of a site...
 pub const COVERAGE_CELLS_PER_SIDE: u32 = 16;
+/// ... each at most this many site pixels across, so that a cell fits whole in a view at
+/// [`COVERAGE_MIN_ZOOM`] (a 20 000 px site gets 79 cells a side).
+pub const COVERAGE_MAX_CELL: f64 = 256.0;
 
 /// Actions that change a footprint or the project's shape, refused while geometry is locked.
 pub fn is_locked_out(action: &Action) -> bool {
@@ -409,7 +412,12 @@ impl SiteDiffApp {
         let doc = self.doc.as_ref()?;
         let site = self.current_site()?;
         let extent = super::canvas::site_extent(site, doc, &self.images)?;
-        CoverageGrid::for_extent(extent.max.x, extent.max.y, COVERAGE_CELLS_PER_SIDE)
+        CoverageGrid::for_extent(
+            extent.max.x,
+            extent.max.y,
+            COVERAGE_CELLS_PER_SIDE,
+            COVERAGE_MAX_CELL,
+        )
     }
 
     /// The share of the current site the user has checked, 0..=1.
@@ -417,8 +425,8 @@ impl SiteDiffApp {
         self.my_coverage().map_or(0.0, Coverage::fraction)
     }
 
-    /// Cells shown whole in the view.
-    fn cells_in_view(&self, grid: &CoverageGrid) -> Vec<u32> {
+    /// Cells the view shows, each with the share of it in view (0..=1].
+    fn cells_seen(&self, grid: &CoverageGrid) -> Vec<(u32, f64)> {
         let Some(pane) = self.panes.first() else {
             return Vec::new();
         };
@@ -427,17 +435,38 @@ impl SiteDiffApp {
             Point::new(vis.min.x.min(vis.max.x), vis.min.y.min(vis.max.y)),
             Point::new(vis.min.x.max(vis.max.x), vis.min.y.max(vis.max.y)),
         );
-        let c0 = (lo.x / grid.cell).ceil().max(0.0) as u32;
-        let r0 = (lo.y / grid.cell).ceil().max(0.0) as u32;
-        let c1 = ((hi.x / grid.cell).floor().max(0.0) as u32).min(grid.cols);
-        let r1 = ((hi.y / grid.cell).floor().max(0.0) as u32).min(grid.rows);
+        let index = |v: f64, n: u32| (v / grid.cell).floor().clamp(0.0, n as f64) as u32;
+        let (c0, c1) = (
+            index(lo.x, grid.cols),
+            (index(hi.x, grid.cols) + 1).min(grid.cols),
+        );
+        let (r0, r1) = (
+            index(lo.y, grid.rows),
+            (index(hi.y, grid.rows) + 1).min(grid.rows),
+        );
         let mut cells = Vec::new();
         for r in r0..r1 {
             for c in c0..c1 {
-                cells.push(r * grid.cols + c);
+                let cell = r * grid.cols + c;
+                let (a, b) = grid.cell_rect(cell);
+                let w = (b.x.min(hi.x) - a.x.max(lo.x)).max(0.0);
+                let h = (b.y.min(hi.y) - a.y.max(lo.y)).max(0.0);
+                let share = w * h / (grid.cell * grid.cell);
+                if share > 0.0 {
+                    cells.push((cell, share.min(1.0)));
+                }
             }
         }
         cells
+    }
+
+    /// Cells at least half in view (for checking them by hand).
+    fn cells_in_view(&self, grid: &CoverageGrid) -> Vec<u32> {
+        self.cells_seen(grid)
+            .into_iter()
+            .filter(|(_, share)| *share >= 0.5)
+            .map(|(c, _)| c)
+            .collect()
     }
 
     /// Review mode, once a frame: cells in view closely enough long enough become checked
@@ -459,19 +488,21 @@ impl SiteDiffApp {
         }
         let mine = self.my_coverage().cloned();
         let me = self.author();
-        let waiting: Vec<u32> = self
-            .cells_in_view(&grid)
+        // Each cell in view earns time in proportion to how much of it is in view: a cell seen
+        // whole counts after a second, one seen a quarter at a time after four.
+        let waiting: Vec<(u32, f64)> = self
+            .cells_seen(&grid)
             .into_iter()
-            .filter(|c| !mine.as_ref().is_some_and(|m| m.is_checked(*c)))
-            .filter(|c| !self.review.unchecked_by_hand.contains(&(site, *c)))
+            .filter(|(c, _)| !mine.as_ref().is_some_and(|m| m.is_checked(*c)))
+            .filter(|(c, _)| !self.review.unchecked_by_hand.contains(&(site, *c)))
             .collect();
         if waiting.is_empty() {
             return None;
         }
         let mut done = Vec::new();
-        for c in &waiting {
+        for (c, share) in &waiting {
             let t = self.review.dwell.entry(*c).or_default();
-            *t += dt;
+            *t += dt * share;
             if *t >= COVERAGE_DWELL_SECONDS {
                 done.push(*c);
             }
@@ -514,7 +545,7 @@ impl SiteDiffApp {
             None => (self.cells_in_view(&grid), true, "the cells in view"),
         };
         if cells.is_empty() {
-            self.notify("No whole cell is in view: zoom out a little.");
+            self.notify("No cell is even half in view.");
             return;
         }
         let edit = Edit::CheckCells {

@@ -100,12 +100,22 @@ pub struct CoverageGrid {
 }
 
 impl CoverageGrid {
-    /// About `per_side` cells along the longer side of a `width` x `height` site.
-    pub fn for_extent(width: f64, height: f64, per_side: u32) -> Option<CoverageGrid> {
+    /// About `per_side` cells along the longer side of a `width` x `height` site, but cells of
+    /// at most `max_cell` site pixels (a cell must fit in a view zoomed in far enough to count
+    /// as looked at, so large sites get more cells).
+    pub fn for_extent(
+        width: f64,
+        height: f64,
+        per_side: u32,
+        max_cell: f64,
+    ) -> Option<CoverageGrid> {
         if !(width.is_finite() && height.is_finite()) || width <= 0.0 || height <= 0.0 {
             return None;
         }
-        let cell = (width.max(height) / per_side.max(1) as f64).max(1.0).ceil();
+        let cell = (width.max(height) / per_side.max(1) as f64)
+            .min(max_cell)
+            .max(1.0)
+            .ceil();
         let cols = (width / cell).ceil().clamp(1.0, 4096.0) as u32;
         let rows = (height / cell).ceil().clamp(1.0, 4096.0) as u32;
         Some(CoverageGrid { cell, cols, rows })
@@ -199,7 +209,7 @@ mod tests {
 
     #[test]
     fn a_grid_covers_the_extent_with_about_the_asked_cells_per_side() {
-        let g = CoverageGrid::for_extent(1000.0, 600.0, 10).unwrap();
+        let g = CoverageGrid::for_extent(1000.0, 600.0, 10, 500.0).unwrap();
         assert_eq!((g.cell, g.cols, g.rows), (100.0, 10, 6));
         assert_eq!(g.cells(), 60);
         assert_eq!(g.cell_at(Point::new(0.0, 0.0)), Some(0));
@@ -211,13 +221,16 @@ mod tests {
             g.cell_rect(21),
             (Point::new(100.0, 200.0), Point::new(200.0, 300.0))
         );
-        assert!(CoverageGrid::for_extent(0.0, 10.0, 10).is_none());
-        assert!(CoverageGrid::for_extent(f64::NAN, 10.0, 10).is_none());
+        assert!(CoverageGrid::for_extent(0.0, 10.0, 10, 500.0).is_none());
+        assert!(CoverageGrid::for_extent(f64::NAN, 10.0, 10, 500.0).is_none());
+        // A large site gets cells no larger than the cap.
+        let big = CoverageGrid::for_extent(20_000.0, 10_000.0, 16, 256.0).unwrap();
+        assert_eq!((big.cell, big.cols, big.rows), (256.0, 79, 40));
     }
 
     #[test]
     fn checking_cells_counts_each_once_and_stays_sorted() {
-        let g = CoverageGrid::for_extent(400.0, 400.0, 4).unwrap();
+        let g = CoverageGrid::for_extent(400.0, 400.0, 4, 500.0).unwrap();
         let mut c = Coverage::new("rita", g);
         assert!(c.set(5, true));
         assert!(!c.set(5, true));

@@ -80,19 +80,43 @@ pub fn paint_unchecked_cells(
     let g = coverage.grid;
     let shade = Color32::from_rgba_unmultiplied(200, 40, 120, 46);
     let edge = Stroke::new(1.0, Color32::from_rgba_unmultiplied(230, 120, 180, 90));
-    for cell in 0..g.cells() {
-        if coverage.is_checked(cell) {
-            continue;
+    // Cells in view only, and each row's run of unchecked cells as one rectangle: a large site
+    // has thousands of cells.
+    let vis = view.visible_site_rect(pane);
+    let (lo_x, hi_x) = (vis.min.x.min(vis.max.x), vis.min.x.max(vis.max.x));
+    let (lo_y, hi_y) = (vis.min.y.min(vis.max.y), vis.min.y.max(vis.max.y));
+    let clamp = |v: f64, n: u32| (v / g.cell).floor().clamp(0.0, n as f64) as u32;
+    let (c0, c1) = (clamp(lo_x, g.cols), (clamp(hi_x, g.cols) + 1).min(g.cols));
+    let (r0, r1) = (clamp(lo_y, g.rows), (clamp(hi_y, g.rows) + 1).min(g.rows));
+    let small = g.cell * view.zoom < 6.0;
+    for r in r0..r1 {
+        let mut c = c0;
+        while c < c1 {
+            if coverage.is_checked(r * g.cols + c) {
+                c += 1;
+                continue;
+            }
+            let start = c;
+            while c < c1 && !coverage.is_checked(r * g.cols + c) {
+                c += 1;
+            }
+            let (min, _) = g.cell_rect(r * g.cols + start);
+            let (_, max) = g.cell_rect(r * g.cols + c - 1);
+            let rect = Rect::from_two_pos(
+                view.site_to_screen(pane, min),
+                view.site_to_screen(pane, max),
+            );
+            painter.rect_filled(rect, 0.0, shade);
+            if !small {
+                for k in start..c {
+                    let (a, b) = g.cell_rect(r * g.cols + k);
+                    let cell = Rect::from_two_pos(
+                        view.site_to_screen(pane, a),
+                        view.site_to_screen(pane, b),
+                    );
+                    painter.rect_stroke(cell, 0.0, edge, egui::StrokeKind::Inside);
+                }
+            }
         }
-        let (min, max) = g.cell_rect(cell);
-        let r = Rect::from_two_pos(
-            view.site_to_screen(pane, min),
-            view.site_to_screen(pane, max),
-        );
-        if !r.intersects(pane) {
-            continue;
-        }
-        painter.rect_filled(r, 0.0, shade);
-        painter.rect_stroke(r, 0.0, edge, egui::StrokeKind::Inside);
     }
 }

@@ -78,9 +78,10 @@ pub fn review_queue_ui(
                 .text(format!("Coverage (you): {:.0} %", input.coverage * 100.0)),
         )
         .on_hover_text(format!(
-            "Grid cells of this site you have looked at: each counts once the view shows it whole \
-             at {:.0} % zoom or closer for {:.0} s, in any mode; U checks or unchecks the cell under \
-             the pointer, Shift+U every cell in view",
+            "Grid cells of this site you have looked at: each counts once the view has shown it \
+             at {:.0} % zoom or closer for {:.0} s in total (a cell seen a quarter at a time needs \
+             four times as long), in any mode; U checks or unchecks the cell under the pointer, \
+             Shift+U every cell at least half in view",
             crate::app::review::COVERAGE_MIN_ZOOM * 100.0,
             crate::app::review::COVERAGE_DWELL_SECONDS
         ));
