@@ -212,8 +212,8 @@ impl SiteDiffApp {
             Some(d) => format!(
                 "{}{} — {} — sitediff",
                 if d.is_dirty() { "● " } else { "" },
-                d.project().name,
-                d.file_name()
+                shortened(&d.project().name, TITLE_PART_CHARS),
+                shortened(&d.file_name(), TITLE_PART_CHARS)
             ),
             None => "sitediff".into(),
         }
@@ -640,6 +640,25 @@ impl SiteDiffApp {
     }
 }
 
+/// How many characters of the project name and of the file name the window title shows: a
+/// hand-edited name of megabytes made the X11 title call panic.
+const TITLE_PART_CHARS: usize = 80;
+
+/// `text` cut to `max` characters (with an ellipsis) on one line.
+fn shortened(text: &str, max: usize) -> String {
+    let one_line: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(max + 1)
+        .collect();
+    if one_line.chars().count() > max {
+        let cut: String = one_line.chars().take(max.saturating_sub(1)).collect();
+        format!("{cut}…")
+    } else {
+        one_line
+    }
+}
+
 impl eframe::App for SiteDiffApp {
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         if let (Some(stats), Some(seconds)) = (&mut self.frame_stats, frame.info().cpu_usage) {
@@ -661,5 +680,21 @@ impl SiteDiffApp {
     /// The tool kind, for tests and the status bar.
     pub fn tool_kind(&self) -> ToolKind {
         self.tool.kind()
+    }
+}
+
+#[cfg(test)]
+mod title_tests {
+    use super::shortened;
+
+    #[test]
+    fn long_or_multi_line_names_are_shortened_for_the_window_title() {
+        assert_eq!(shortened("Harbour", 80), "Harbour");
+        let huge = "x".repeat(17_000_000);
+        let t = shortened(&huge, 80);
+        assert_eq!(t.chars().count(), 80);
+        assert!(t.ends_with('…'));
+        assert_eq!(shortened("two\nlines", 80), "two lines");
+        assert_eq!(shortened("ünïcödé", 4), "ünï…");
     }
 }
