@@ -54,6 +54,10 @@ use std::hint::black_box;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
+#[path = "common/rng.rs"]
+mod rng;
+use rng::Rng;
+
 const FOOTPRINTS: usize = 10_000;
 const SMALL_SITE: usize = 1_000;
 const SITE_SIDE: f64 = 20_000.0;
@@ -413,35 +417,6 @@ fn files_rows(
 
 // ---------------------------------------------------------------------------------------------
 // The site.
-
-/// SplitMix64 (Steele, Lea and Flood 2014), as in `src/demo/noise.rs`: the same site every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-    }
-
-    fn range(&mut self, lo: f64, hi: f64) -> f64 {
-        lo + (hi - lo) * self.unit()
-    }
-
-    fn chance(&mut self, p: f64) -> bool {
-        self.unit() < p
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
-}
 
 /// The centre of town `t`: a jittered grid over the site (the jitter is a pure function of `t`,
 /// so views can aim at a town without generating the site).

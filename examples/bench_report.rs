@@ -32,6 +32,10 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+#[path = "common/rng.rs"]
+mod rng;
+use rng::Rng;
+
 const DEFAULT_SIZE: u32 = 8192;
 const DEFAULT_FOOTPRINTS: usize = 1_000;
 const DEFAULT_RUNS: usize = 3;
@@ -249,35 +253,6 @@ fn add_footprints(project: &mut Project, size: u32, wanted: usize) -> anyhow::Re
     site.footprints.extend(added);
     site.footprints.sort_by_key(|f| f.id);
     Ok(())
-}
-
-/// SplitMix64 (Steele, Lea and Flood 2014): the same site every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-    }
-
-    fn range(&mut self, lo: f64, hi: f64) -> f64 {
-        lo + (hi - lo) * self.unit()
-    }
-
-    fn chance(&mut self, p: f64) -> bool {
-        self.unit() < p
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
 }
 
 fn ms(d: Duration) -> String {

@@ -10,7 +10,6 @@ use std::thread::JoinHandle;
 
 /// A report being written.
 pub struct ReportJob {
-    pub out_dir: PathBuf,
     /// The share done, 0..=1, as f32 bits.
     progress: Arc<AtomicU32>,
     handle: Option<JoinHandle<Result<ReportSummary, String>>>,
@@ -49,11 +48,10 @@ impl SiteDiffApp {
         let progress = Arc::new(AtomicU32::new(0));
         let shared = progress.clone();
         let ctx = ctx.clone();
-        let out = out_dir.clone();
         let handle = std::thread::Builder::new()
             .name("report".into())
             .spawn(move || {
-                let result = write_report(&project, &file, &out, |f| {
+                let result = write_report(&project, &file, &out_dir, |f| {
                     shared.store(f.to_bits(), Ordering::Relaxed);
                     ctx.request_repaint();
                 })
@@ -64,7 +62,6 @@ impl SiteDiffApp {
         match handle {
             Ok(h) => {
                 self.report = Some(ReportJob {
-                    out_dir,
                     progress,
                     handle: Some(h),
                 });

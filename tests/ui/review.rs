@@ -465,7 +465,7 @@ fn looking_closely_enough_for_long_enough_checks_coverage_without_an_undo_step()
 }
 
 #[test]
-fn the_review_report_is_written_from_the_window_in_the_background() {
+fn the_review_report_is_written_from_the_window_and_its_result_collected() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness_as("rita", &drawn_by_ana(dir.path()));
     ctrl(&mut h, egui::Key::R);
