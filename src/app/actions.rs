@@ -44,7 +44,19 @@ pub enum Action {
     /// Open a project file (asks about unsaved changes first).
     Open(PathBuf),
     NewProject(NewProjectRequest),
+    /// Open a project another window holds, to look at only.
+    OpenReadOnly(PathBuf),
+    /// Open a project whose lock another window holds, taking the lock (that window is gone).
+    OpenTakingOver(PathBuf),
+    /// The answer about unsaved work found beside the project.
+    Recovery(super::safety::RecoveryChoice),
     Save,
+    /// Save over a file someone else changed on disk (theirs is kept as `.bak`).
+    SaveAnyway,
+    /// Open the project again as it is on disk.
+    ReloadFromDisk,
+    /// Hide the "changed on disk" bar.
+    DismissDiskChange,
     SaveAs(PathBuf),
     /// Close the window (asks about unsaved changes first).
     Quit,

@@ -21,6 +21,9 @@ impl SiteDiffApp {
         // Checking an operation on a huge selection every frame would cost too much; it is
         // checked again when it runs.
         let check = ids.len() <= 200;
+        if doc.read_only && changes_project(cmd) {
+            return Err(READ_ONLY.into());
+        }
         let locked = self.geometry_locked() && locks(cmd);
         if locked {
             return Err(super::review::LOCKED.into());
@@ -90,6 +93,35 @@ impl SiteDiffApp {
             _ => Ok(()),
         }
     }
+}
+
+/// Why a command that changes the project is refused in a read-only window.
+pub const READ_ONLY: &str =
+    "Read-only: another window holds this project. Save As makes a copy you can edit.";
+
+/// Commands that change the project (refused while it is open read-only). Selecting, looking
+/// and review mode itself do not.
+fn changes_project(cmd: Command) -> bool {
+    (is_footprint_command(cmd) && cmd != Command::ZoomToSelection)
+        || matches!(
+            cmd,
+            Command::Save
+                | Command::Undo
+                | Command::Redo
+                | Command::Delete
+                | Command::ToolBuilding
+                | Command::ToolPolygon
+                | Command::Accept
+                | Command::Reject
+                | Command::NeedsChanges
+                | Command::ReviewComment
+                | Command::ToolMarker
+                | Command::ToggleCoverageCell
+                | Command::CheckCellsInView
+                | Command::AddImages
+                | Command::AddSite
+                | Command::RenameSite
+        )
 }
 
 /// Commands refused while review mode locks geometry.

@@ -39,24 +39,6 @@ impl SiteDiffApp {
         }
     }
 
-    /// Saves; on failure tells the user and returns false.
-    fn save_now(&mut self) -> bool {
-        let Some(doc) = &mut self.doc else {
-            return false;
-        };
-        match doc.save() {
-            Ok(()) => {
-                let name = doc.file_name();
-                self.notify(format!("Saved {name}"));
-                true
-            }
-            Err(e) => {
-                self.dialogs.message = Some(("Cannot save".into(), e.to_string()));
-                false
-            }
-        }
-    }
-
     fn new_project_now(&mut self, req: NewProjectRequest) {
         if req.project_file.exists() {
             self.dialogs.message = Some((
@@ -86,6 +68,7 @@ impl SiteDiffApp {
                 let mut doc = Document::new(req.project_file.clone(), project, false);
                 let saved = doc.save();
                 self.install(doc);
+                self.take_lock_of_saved_as();
                 self.dialogs.new_project = None;
                 match saved {
                     Ok(()) => {
@@ -133,9 +116,13 @@ impl SiteDiffApp {
             }
             Action::SaveAs(path) => {
                 if let Some(doc) = &mut self.doc {
+                    let old = doc.path.clone();
                     match doc.save_as(&path) {
                         Ok(()) => {
                             self.prefs.note_recent(&path);
+                            self.after_save();
+                            self.forget_unsaved_work_of(&old);
+                            self.take_lock_of_saved_as();
                             self.notify(format!("Saved as {}", path.display()));
                         }
                         Err(e) => {
@@ -144,6 +131,12 @@ impl SiteDiffApp {
                     }
                 }
             }
+            Action::OpenReadOnly(path) => self.open_read_only(&path),
+            Action::OpenTakingOver(path) => self.open_taking_over(&path),
+            Action::Recovery(choice) => self.answer_recovery(choice),
+            Action::SaveAnyway => self.save_anyway(),
+            Action::ReloadFromDisk => self.reload_from_disk(),
+            Action::DismissDiskChange => self.safety.change_dismissed = true,
             Action::Quit => {
                 if self.is_dirty() {
                     self.dialogs.confirm = Some(Pending::Quit);

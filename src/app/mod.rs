@@ -19,6 +19,7 @@ pub mod panels;
 pub mod prefs;
 pub mod report_job;
 pub mod review;
+pub mod safety;
 pub mod state;
 pub mod theme;
 pub mod view;
@@ -41,7 +42,7 @@ use crate::editing::warnings::{Warning, site_warnings};
 use crate::editing::{Document, Selection};
 use crate::model::{BoundingBox, ChangeKind, FootprintId, ImageId, SiteId, Timestamp};
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 /// Opens the window on a project file and runs until it is closed.
@@ -119,6 +120,8 @@ pub struct SiteDiffApp {
     status: Option<(String, f64)>,
     /// Why the project given at start could not be opened.
     startup_error: Option<String>,
+    /// The project's lock, its unsaved work kept beside it, and the watch on its file.
+    safety: safety::Safety,
     allow_close: bool,
     title: String,
     /// Scroll the timeline to the compared images on the next frame.
@@ -161,29 +164,12 @@ impl SiteDiffApp {
             cache: SiteCache::default(),
             status: None,
             startup_error: None,
+            safety: safety::Safety::default(),
             allow_close: false,
             title: String::new(),
             follow_timeline: false,
             frame_stats: frame_stats::FrameStats::from_env(),
             ctx_cell,
-        }
-    }
-
-    /// Opens a project without asking about unsaved changes (at start, or once answered).
-    pub fn open_now(&mut self, path: &Path) {
-        match Document::open(path) {
-            Ok(doc) => {
-                self.install(doc);
-                self.prefs.note_recent(path);
-                self.startup_error = None;
-            }
-            Err(e) => {
-                if self.doc.is_none() {
-                    self.startup_error = Some(e.to_string());
-                } else {
-                    self.dialogs.message = Some(("Cannot open the project".into(), e.to_string()));
-                }
-            }
         }
     }
 
@@ -210,10 +196,11 @@ impl SiteDiffApp {
     pub fn window_title(&self) -> String {
         match &self.doc {
             Some(d) => format!(
-                "{}{} — {} — sitediff",
+                "{}{} — {}{} — sitediff",
                 if d.is_dirty() { "● " } else { "" },
                 shortened(&d.project().name, TITLE_PART_CHARS),
-                shortened(&d.file_name(), TITLE_PART_CHARS)
+                shortened(&d.file_name(), TITLE_PART_CHARS),
+                if d.read_only { " [read-only]" } else { "" }
             ),
             None => "sitediff".into(),
         }
@@ -436,6 +423,16 @@ impl SiteDiffApp {
             };
             actions.extend(panels::toolbar::toolbar_ui(ui, &mut self.compare, &input));
         });
+        if self.doc.as_ref().is_some_and(|d| d.read_only) {
+            egui::Panel::top("read-only").show(ui, |ui| {
+                actions.extend(self.read_only_bar_ui(ui));
+            });
+        }
+        if self.safety.changed_on_disk && !self.safety.change_dismissed {
+            egui::Panel::top("changed-on-disk").show(ui, |ui| {
+                actions.extend(self.disk_change_bar_ui(ui));
+            });
+        }
         let message = self
             .status
             .as_ref()
@@ -630,6 +627,7 @@ impl SiteDiffApp {
         {
             ctx.request_repaint_after(again);
         }
+        self.safety_tick(&ctx);
         self.images.end_frame();
 
         let title = self.window_title();
@@ -673,6 +671,10 @@ impl eframe::App for SiteDiffApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, prefs::STORAGE_KEY, &self.prefs);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.shut_down();
     }
 }
 

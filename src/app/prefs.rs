@@ -26,43 +26,7 @@ impl Prefs {
     }
 }
 
-/// The operating system's name for the user running the window: `$USER` (or `$USERNAME`,
-/// `$LOGNAME`), else the account name of the process's user id.
-pub fn system_user_name() -> Option<String> {
-    for var in ["USER", "USERNAME", "LOGNAME"] {
-        if let Ok(v) = std::env::var(var)
-            && !v.trim().is_empty()
-        {
-            return Some(v.trim().to_string());
-        }
-    }
-    account_name()
-}
-
-#[cfg(target_os = "linux")]
-fn account_name() -> Option<String> {
-    // SAFETY: getpwuid_r writes into the buffers we own and returns a pointer into them; we
-    // read the name only when it reports success.
-    unsafe {
-        let uid = libc::getuid();
-        let mut pwd: libc::passwd = std::mem::zeroed();
-        let mut buf = vec![0 as libc::c_char; 4096];
-        let mut result: *mut libc::passwd = std::ptr::null_mut();
-        let rc = libc::getpwuid_r(uid, &mut pwd, buf.as_mut_ptr(), buf.len(), &mut result);
-        if rc != 0 || result.is_null() || pwd.pw_name.is_null() {
-            return None;
-        }
-        let name = std::ffi::CStr::from_ptr(pwd.pw_name)
-            .to_string_lossy()
-            .into_owned();
-        (!name.is_empty()).then_some(name)
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn account_name() -> Option<String> {
-    None
-}
+pub use crate::io::host::system_user_name;
 
 #[cfg(test)]
 mod tests {
@@ -84,11 +48,5 @@ mod tests {
                 .count(),
             1
         );
-    }
-
-    #[test]
-    fn a_user_name_is_found_even_without_the_usual_variables() {
-        // Whatever the environment, the process runs as some account.
-        assert!(account_name().is_some() || !cfg!(target_os = "linux"));
     }
 }

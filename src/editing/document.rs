@@ -1,8 +1,9 @@
 //! The open project with its file, its undo history, and a revision number that moves with
 //! every change, so that derived data knows when and what to patch.
 
-use crate::io::project_file::{relative_image_path, resolve_image_path};
-use crate::io::{LoadError, SaveError, load_project, save_project};
+use crate::io::disk_stamp::{DiskState, FileStamp};
+use crate::io::project_file::{relative_image_path, resolve_image_path, write_atomically};
+use crate::io::{LoadError, SaveError, load_project, project_to_string};
 use crate::model::{
     Edit, EditError, FootprintId, History, IdsExhausted, Project, Replayed, Touched,
 };
@@ -25,12 +26,22 @@ pub struct Document {
     /// Changes applied outside the undo history (coverage checked by looking) since the last
     /// save.
     untracked: bool,
+    /// What the file held when it was opened or last saved, to notice changes made by others.
+    stamp: Option<FileStamp>,
+    /// Opened read-only (another window holds the project): no edits, no saves to `path`.
+    pub read_only: bool,
 }
 
 impl Document {
     pub fn open(path: &Path) -> Result<Self, LoadError> {
         let project = load_project(path)?;
-        Ok(Self::new(path.to_path_buf(), project, true))
+        let mut doc = Self::new(path.to_path_buf(), project, true);
+        // Read again for the stamp: a change in between shows as a change on disk, which is
+        // the safe side.
+        doc.stamp = std::fs::read(path)
+            .ok()
+            .map(|bytes| FileStamp::of_content(path, &bytes));
+        Ok(doc)
     }
 
     /// A document for a project in memory; `saved` says whether `path` already holds it.
@@ -46,6 +57,39 @@ impl Document {
             revision: 1,
             log: VecDeque::new(),
             untracked: false,
+            stamp: None,
+            read_only: false,
+        }
+    }
+
+    /// Whether the file changed on disk since it was opened or last saved (a cheap `stat`
+    /// unless its size or time moved).
+    pub fn disk_state(&mut self) -> DiskState {
+        match &mut self.stamp {
+            Some(stamp) => stamp.check(&self.path),
+            None if self.path.exists() => DiskState::Changed,
+            None => DiskState::Missing,
+        }
+    }
+
+    /// Takes a recovered version of the project (unsaved work kept when the window crashed or
+    /// was killed) as unsaved changes to the file at `path`. The undo history starts afresh:
+    /// the steps that led there were not kept.
+    pub fn take_recovered(&mut self, project: Project) {
+        self.project = project;
+        self.history = History::new();
+        self.history.mark_never_saved();
+        self.untracked = false;
+        // Nothing in the log reaches back past this: derived data rebuilds.
+        self.log.clear();
+        self.revision += 1;
+    }
+
+    fn check_writable(&self) -> Result<(), EditError> {
+        if self.read_only {
+            Err(EditError::ReadOnly)
+        } else {
+            Ok(())
         }
     }
 
@@ -71,6 +115,7 @@ impl Document {
     /// Only edits that commute with every other edit belong here (per-cell coverage checks);
     /// the project is unsaved afterwards.
     pub fn apply_untracked(&mut self, edit: Edit) -> Result<Touched, EditError> {
+        self.check_writable()?;
         let touched = edit.touched();
         edit.apply(&mut self.project)?;
         self.untracked = true;
@@ -86,6 +131,7 @@ impl Document {
         label: impl Into<String>,
         selection: Vec<FootprintId>,
     ) -> Result<Touched, EditError> {
+        self.check_writable()?;
         let touched = self
             .history
             .apply_step(&mut self.project, edit, label, selection)?;
@@ -104,6 +150,7 @@ impl Document {
         &mut self,
         selection: Vec<FootprintId>,
     ) -> Result<Option<Replayed>, EditError> {
+        self.check_writable()?;
         let r = self.history.undo_step(&mut self.project, selection)?;
         if let Some(r) = &r {
             self.record(r.touched.clone());
@@ -116,6 +163,7 @@ impl Document {
         &mut self,
         selection: Vec<FootprintId>,
     ) -> Result<Option<Replayed>, EditError> {
+        self.check_writable()?;
         let r = self.history.redo_step(&mut self.project, selection)?;
         if let Some(r) = &r {
             self.record(r.touched.clone());
@@ -165,9 +213,29 @@ impl Document {
         (0..n).map(|_| ids.new_footprint()).collect()
     }
 
-    /// Saves to the current path.
+    /// Saves to the current path, unless the file changed on disk since it was opened or last
+    /// saved ([`SaveError::ChangedOnDisk`]: never overwrite someone else's work silently; ask,
+    /// then [`Document::save_anyway`]).
     pub fn save(&mut self) -> Result<(), SaveError> {
-        save_project(&self.project, &self.path)?;
+        if self.stamp.is_some() && self.disk_state() == DiskState::Changed {
+            return Err(SaveError::ChangedOnDisk {
+                path: self.path.clone(),
+            });
+        }
+        self.save_anyway()
+    }
+
+    /// Saves to the current path whatever the file holds now (the previous file is kept as
+    /// `.bak`).
+    pub fn save_anyway(&mut self) -> Result<(), SaveError> {
+        if self.read_only {
+            return Err(SaveError::ReadOnly {
+                path: self.path.clone(),
+            });
+        }
+        let text = project_to_string(&self.project)?;
+        write_atomically(&self.path, text.as_bytes(), true)?;
+        self.stamp = Some(FileStamp::of_content(&self.path, text.as_bytes()));
         self.history.mark_saved();
         self.untracked = false;
         Ok(())
@@ -192,7 +260,10 @@ impl Document {
                 rebase(&mut img.path);
             }
         }
-        save_project(&moved, path)?;
+        let text = project_to_string(&moved)?;
+        write_atomically(path, text.as_bytes(), true)?;
+        self.stamp = Some(FileStamp::of_content(path, text.as_bytes()));
+        self.read_only = false;
         let changed = moved != self.project;
         self.project = moved;
         self.history.map_image_paths(&mut rebase);
@@ -339,5 +410,52 @@ mod tests {
             vec![crate::model::FootprintId(u32::MAX - 1)]
         );
         assert!(doc.next_footprint_ids(2).is_err());
+    }
+
+    #[test]
+    fn a_file_changed_on_disk_is_not_overwritten_by_save_until_the_user_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("p.ron");
+        let mut first = doc_in(dir.path());
+        first.save().unwrap();
+        let mut doc = Document::open(&file).unwrap();
+        assert_eq!(doc.disk_state(), DiskState::Same);
+        // A colleague's save in between (another window, a git pull).
+        first.apply(Edit::RenameProject("theirs".into())).unwrap();
+        first.save().unwrap();
+        doc.apply(Edit::RenameProject("mine".into())).unwrap();
+        assert_eq!(doc.disk_state(), DiskState::Changed);
+        let err = doc.save().unwrap_err();
+        assert!(matches!(err, SaveError::ChangedOnDisk { .. }), "{err}");
+        assert_eq!(load_project(&file).unwrap().name, "theirs");
+        assert!(doc.is_dirty());
+        doc.save_anyway().unwrap();
+        assert_eq!(load_project(&file).unwrap().name, "mine");
+        assert_eq!(doc.disk_state(), DiskState::Same);
+        // Our own saves do not count as changes by someone else.
+        doc.apply(Edit::RenameProject("mine again".into())).unwrap();
+        doc.save().unwrap();
+    }
+
+    #[test]
+    fn a_read_only_document_refuses_edits_and_saves_but_can_be_saved_as_a_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("p.ron");
+        doc_in(dir.path()).save().unwrap();
+        let mut doc = Document::open(&file).unwrap();
+        doc.read_only = true;
+        let before = std::fs::read(&file).unwrap();
+        assert!(matches!(
+            doc.apply(Edit::RenameProject("x".into())),
+            Err(EditError::ReadOnly)
+        ));
+        assert!(matches!(doc.save(), Err(SaveError::ReadOnly { .. })));
+        assert_eq!(std::fs::read(&file).unwrap(), before);
+        let copy = dir.path().join("copy.ron");
+        doc.save_as(&copy).unwrap();
+        assert!(!doc.read_only);
+        doc.apply(Edit::RenameProject("x".into())).unwrap();
+        doc.save().unwrap();
+        assert_eq!(std::fs::read(&file).unwrap(), before);
     }
 }

@@ -1,11 +1,16 @@
 //! Files, no egui: the project file (load, save, validation report), image decoding with limits,
 //! capture date detection.
 
+pub mod atomic_write;
 pub mod dates;
+pub mod disk_stamp;
+pub mod host;
 pub mod image_decode;
 pub mod loader;
 pub mod new_project;
 pub mod project_file;
+pub mod project_lock;
 pub mod pyramid;
+pub mod recovery;
 
 pub use project_file::{LoadError, SaveError, load_project, project_to_string, save_project};

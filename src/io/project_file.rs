@@ -4,11 +4,11 @@
 //! problems, the line and column. Saving writes a temporary file beside the target, fsyncs it
 //! and renames it into place, keeping the previous version as `NAME.ron.bak`.
 
+pub use super::atomic_write::write_atomically;
 use crate::model::{FORMAT_VERSION, Project};
 use ron::ser::PrettyConfig;
 use serde::Deserialize;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Why a project file could not be loaded.
@@ -64,6 +64,14 @@ pub enum SaveError {
     },
     #[error("cannot serialise the project: {0}")]
     Serialize(String),
+    /// Someone else changed the file since it was opened or last saved.
+    #[error(
+        "{} changed on disk since it was opened or last saved (another window, a git pull, a colleague?)",
+        path.display()
+    )]
+    ChangedOnDisk { path: PathBuf },
+    #[error("{} is open read-only; Save As writes a copy under another name", path.display())]
+    ReadOnly { path: PathBuf },
 }
 
 /// Reads and parses a project file. The project comes back in canonical order; check it with
@@ -177,74 +185,6 @@ pub fn project_to_string(project: &Project) -> Result<String, SaveError> {
 pub fn save_project(project: &Project, path: &Path) -> Result<(), SaveError> {
     let text = project_to_string(project)?;
     write_atomically(path, text.as_bytes(), true)
-}
-
-/// Writes `bytes` to `path` atomically; when `keep_backup`, an existing file is first copied
-/// to `path` + `.bak` (a hard link, or a copy written atomically).
-pub fn write_atomically(path: &Path, bytes: &[u8], keep_backup: bool) -> Result<(), SaveError> {
-    let io_err = |source| SaveError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let file_name = path
-        .file_name()
-        .ok_or_else(|| io_err(std::io::Error::other("the path has no file name")))?
-        .to_string_lossy()
-        .into_owned();
-    if path.is_dir() {
-        return Err(io_err(std::io::Error::other("a folder has that name")));
-    }
-    if keep_backup && path.exists() {
-        let bak = dir.join(format!("{file_name}.bak"));
-        // A second name for the old file's data, made under a temporary name and renamed over
-        // the old backup: nothing is copied or synced again, and the backup is whole or absent.
-        // Where the file system has no hard links, a copy written atomically.
-        let tmp = dir.join(format!(".{file_name}.bak.tmp-{}", std::process::id()));
-        let _ = fs::remove_file(&tmp);
-        let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-        let linked = if is_link {
-            Err(std::io::Error::other(
-                "a symbolic link: copy what it points to",
-            ))
-        } else {
-            fs::hard_link(path, &tmp).and_then(|()| fs::rename(&tmp, &bak))
-        };
-        if linked.is_err() {
-            let _ = fs::remove_file(&tmp);
-            let old = fs::read(path).map_err(io_err)?;
-            write_temp_then_rename(&dir, &bak, &old).map_err(io_err)?;
-        }
-    }
-    write_temp_then_rename(&dir, path, bytes).map_err(io_err)
-}
-
-fn write_temp_then_rename(dir: &Path, target: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        fs::rename(&tmp, target)?;
-        // Make the rename itself durable. Opening a directory fails on some platforms; the
-        // data is already safe in the renamed file, so that is not an error.
-        if let Ok(d) = fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
 }
 
 /// Where an image named in a project lives on disk: relative paths are taken from the project
@@ -383,23 +323,6 @@ mod tests {
             .collect();
         names.sort();
         assert_eq!(names, ["p.ron", "p.ron.bak"]);
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn a_project_reached_through_a_symbolic_link_still_gets_a_real_backup() {
-        let dir = tempfile::tempdir().unwrap();
-        let real = dir.path().join("real.ron");
-        let link = dir.path().join("p.ron");
-        let mut p = sample();
-        save_project(&p, &real).unwrap();
-        let first = fs::read_to_string(&real).unwrap();
-        std::os::unix::fs::symlink(&real, &link).unwrap();
-        p.name = "second".into();
-        save_project(&p, &link).unwrap();
-        let bak = dir.path().join("p.ron.bak");
-        assert!(!fs::symlink_metadata(&bak).unwrap().file_type().is_symlink());
-        assert_eq!(fs::read_to_string(&bak).unwrap(), first);
     }
 
     #[test]

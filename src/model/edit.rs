@@ -93,6 +93,10 @@ pub enum EditError {
     },
     #[error("image {0} is the site's reference image; choose another reference first")]
     ImageIsReference(ImageId),
+    #[error(
+        "the project is open read-only (another window holds it); Save As makes a copy you can edit"
+    )]
+    ReadOnly,
 }
 
 fn list(ids: &[FootprintId]) -> String {

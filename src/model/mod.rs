@@ -5,6 +5,7 @@
 //! image), stored as our own [`Point`] type so that a GUI upgrade can never change saved files.
 
 mod date;
+pub mod diff;
 mod edit;
 mod footprint;
 pub mod geometry;
@@ -18,6 +19,7 @@ mod transform;
 mod validate;
 
 pub use date::{CaptureDate, Timestamp};
+pub use diff::ProjectDiff;
 pub use edit::{Edit, EditError, HISTORY_MAX_BYTES, History, Replayed, Touched};
 pub use footprint::{ChangeKind, Confidence, Footprint};
 pub use geometry::{BoundingBox, Point, Polygon};

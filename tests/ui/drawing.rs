@@ -239,6 +239,9 @@ fn a_drawn_footprint_survives_save_and_reopen_unchanged() {
     h.key_press_modifiers(Modifiers::COMMAND, egui::Key::S);
     h.step();
     assert!(!h.state().is_dirty());
+    // Closed first: the project is not open in two windows.
+    h.state_mut().shut_down();
+    drop(h);
     let mut again = harness_for(&dir.path().join("yard.ron"));
     again.step();
     let reopened = again.state().doc.as_ref().unwrap().project().sites[0]

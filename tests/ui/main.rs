@@ -8,4 +8,5 @@ mod support;
 mod compare;
 mod drawing;
 mod review;
+mod safety;
 mod sites;

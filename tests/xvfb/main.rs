@@ -5,5 +5,6 @@
 mod support;
 
 mod drawing;
+mod recovery;
 mod review;
 mod smoke;

@@ -7,6 +7,7 @@ mod date;
 pub mod help;
 mod native;
 mod review;
+mod safety;
 mod site;
 
 pub use date::DateDialog;
@@ -59,6 +60,8 @@ pub struct Dialogs {
     pub marker: Option<MarkerDialog>,
     pub new_project: Option<NewProjectDialog>,
     pub confirm: Option<Pending>,
+    /// A question about the project file (locked, unsaved work found, changed on disk).
+    pub safety: Option<crate::app::safety::SafetyDialog>,
     /// An error or notice that needs acknowledging.
     pub message: Option<(String, String)>,
     pub help_open: bool,
@@ -78,6 +81,7 @@ impl Dialogs {
         self.path.is_some()
             || self.new_project.is_some()
             || self.confirm.is_some()
+            || self.safety.is_some()
             || self.message.is_some()
             || self.date.is_some()
             || self.add_images.is_some()
@@ -112,6 +116,12 @@ impl Dialogs {
             });
             if close || modal.should_close() {
                 self.message = None;
+            }
+        } else if let Some(d) = &self.safety {
+            let (action, close) = safety::safety_dialog_ui(ctx, d);
+            actions.extend(action);
+            if close {
+                self.safety = None;
             }
         } else if let Some(pending) = &self.confirm {
             let what = match pending {
