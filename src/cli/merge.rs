@@ -49,7 +49,7 @@ pub fn cmd_merge(base: &Path, ours: &Path, theirs: &Path, target: Option<&Path>,
     say!(
         err,
         "sitediff merge: {} footprint(s) changed differently on both branches; both versions \
-         are kept. Open the project and choose a version for each in the Conflicts panel:",
+         are kept. Open the project and choose a version for each in the Merge conflicts panel:",
         outcome.conflicts.len()
     );
     for c in &outcome.conflicts {
