@@ -286,3 +286,25 @@ fn merging_the_same_versions_twice_writes_the_same_bytes() {
     let ours_after = std::fs::read_to_string(dir.join("ours.ron")).unwrap();
     assert!(!ours_after.contains("see roof"), "--out leaves OURS alone");
 }
+
+#[test]
+fn a_project_added_on_both_branches_merges_against_an_empty_ancestor() {
+    let repo = repo();
+    let dir = repo.path();
+    let ours = repo.project();
+    let mut theirs = repo.load();
+    theirs.sites[0].name = "Their yard".into();
+    save_project(&theirs, &dir.join("theirs.ron")).unwrap();
+    std::fs::write(dir.join("empty"), "").unwrap();
+    let out = Command::new(BIN)
+        .arg("merge")
+        .args([&dir.join("empty"), &ours, &dir.join("theirs.ron")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let p = repo.load();
+    // Both sites were new: theirs is renumbered beside ours, with its own images.
+    let sites: Vec<(u32, &str)> = p.sites.iter().map(|s| (s.id.0, s.name.as_str())).collect();
+    assert_eq!(sites, [(1, "Yard"), (2, "Their yard")]);
+    assert!(validate(&p).is_empty(), "{:?}", validate(&p));
+}
