@@ -17,6 +17,7 @@ macro_rules! say {
 
 mod grow;
 mod images;
+mod merge;
 mod validate;
 
 use crate::io::image_decode::probe_image;
@@ -169,6 +170,26 @@ pub enum Command {
         #[arg(long, value_parser = grow::parse_image_id)]
         image: ImageId,
     },
+    /// Merge two versions of a project by id, as a git merge driver: git passes the common
+    /// ancestor, this branch's version and the other branch's (`%O %A %B`), and the result is
+    /// written into OURS.
+    ///
+    /// Exit 0: merged cleanly. Exit 1: merged, but footprints changed differently on both
+    /// branches are kept in both versions, marked as conflicts (named on stderr) for the
+    /// window to resolve; `validate` reports them until then. Exit 2: a file cannot be read
+    /// or is not a project; nothing is written. Image paths are merged as the text stored,
+    /// never resolved, so git's temporary files may live anywhere.
+    Merge {
+        /// The common ancestor (git's %O). Empty when both branches added the file.
+        base: PathBuf,
+        /// This branch's version (git's %A); the result is written here.
+        ours: PathBuf,
+        /// The other branch's version (git's %B).
+        theirs: PathBuf,
+        /// Write the result here instead of into OURS.
+        #[arg(short, long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 /// Why a command stopped without doing what it was asked, in words naming the file and the
@@ -266,6 +287,12 @@ pub fn run(cli: Cli) -> Outcome {
             grow::remove_image(&project, &site, image, &mut out),
             &mut err,
         ),
+        Command::Merge {
+            base,
+            ours,
+            theirs,
+            out: target,
+        } => merge::cmd_merge(&base, &ours, &theirs, target.as_deref(), &mut err),
     };
     Outcome::Exit(ExitCode::from(code))
 }

@@ -159,6 +159,7 @@ fn arb_footprint(id: u32) -> impl Strategy<Value = Footprint> {
                 created: t,
                 modified: t,
                 reviews,
+                conflict: None,
             },
         )
 }
@@ -347,4 +348,21 @@ fn a_truncated_file_reports_where_it_ends() {
     let err = parse_project(cut, Path::new("cut.ron")).unwrap_err();
     let msg = err.to_string();
     assert!(msg.starts_with("cut.ron:"), "{msg}");
+}
+
+#[test]
+fn a_footprint_a_merge_left_in_two_versions_survives_save_and_load() {
+    let text = std::fs::read_to_string(GOLDEN_V2).unwrap();
+    let mut p = parse_project(&text, Path::new(GOLDEN_V2)).unwrap();
+    let f = &mut p.sites[0].footprints[0];
+    let mut theirs = f.clone();
+    theirs.kind = ChangeKind::Demolished;
+    theirs.note = "theirs".into();
+    f.conflict = Some(sitediff::model::FootprintConflict::Theirs(Box::new(theirs)));
+    p.sites[0].footprints[1].conflict = Some(sitediff::model::FootprintConflict::DeletedInTheirs);
+    let saved = project_to_string(&p).unwrap();
+    assert!(saved.contains("conflict: Some(Theirs(("), "{saved}");
+    let back = parse_project(&saved, Path::new("x.ron")).unwrap();
+    assert_eq!(back, p);
+    assert_eq!(project_to_string(&back).unwrap(), saved);
 }

@@ -177,4 +177,10 @@ pub enum Action {
     ToggleCoverageCell,
     /// Mark every cell in view checked.
     CheckCellsInView,
+    /// Settle a footprint a git merge kept in two versions (one undo step).
+    ResolveConflict {
+        site: SiteId,
+        footprint: FootprintId,
+        choice: crate::editing::conflicts::Resolution,
+    },
 }

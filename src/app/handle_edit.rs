@@ -7,6 +7,7 @@ use super::actions::{Action, AddImagesRequest};
 use super::commands::Command;
 use super::dialogs::{AddImagesDialog, NameDialog, RenameSiteDialog};
 use super::state::Pair;
+use crate::editing::conflicts::{Resolution, conflict_count, resolution_edit};
 use crate::editing::grow;
 use crate::editing::index::footprint_bounds;
 use crate::editing::ops::{self, Op, OpResult};
@@ -330,10 +331,39 @@ impl SiteDiffApp {
                     None => {}
                 }
             }
+            Action::ResolveConflict {
+                site,
+                footprint,
+                choice,
+            } => self.resolve_conflict(site, footprint, choice),
             other => {
                 // Every action is handled in one of the two handlers; reaching here is a bug
                 // in the action lists, reported rather than ignored.
                 self.notify(format!("Unhandled action: {other:?}"));
+            }
+        }
+    }
+
+    /// One choice for one conflicted footprint, as one undo step.
+    fn resolve_conflict(&mut self, site: SiteId, footprint: FootprintId, choice: Resolution) {
+        let Some(doc) = &mut self.doc else { return };
+        let applied = resolution_edit(doc.project(), site, footprint, choice)
+            .map_err(|e| e.to_string())
+            .and_then(|edit| {
+                let label = format!("{} for {footprint}", choice.label().to_lowercase());
+                doc.apply_labeled(edit, label, self.selection.to_vec())
+                    .map_err(|e| e.to_string())
+            });
+        match applied {
+            Ok(_) => {
+                let left = conflict_count(doc.project());
+                self.notify(format!(
+                    "{} for {footprint}; {left} conflict(s) left",
+                    choice.label()
+                ));
+            }
+            Err(why) => {
+                self.dialogs.message = Some(("Cannot resolve the conflict".into(), why));
             }
         }
     }

@@ -34,6 +34,7 @@ use panels::inspector::InspectorState;
 use prefs::Prefs;
 use state::{CompareState, Pair, Side};
 
+use crate::editing::conflicts::{conflict_count, conflicted};
 use crate::editing::derived::Derived;
 use crate::editing::list::{rows, site_tags};
 use crate::editing::ops::NewFootprint;
@@ -448,6 +449,7 @@ impl SiteDiffApp {
                     images: &self.images,
                     message,
                     report: self.report.as_ref().map(|j| j.progress()),
+                    conflicts: self.doc.as_ref().map_or(0, |d| conflict_count(d.project())),
                     tool_status: match (self.review.active, self.review.unlocked) {
                         (false, _) => self.tool.status(),
                         (true, false) => {
@@ -502,6 +504,10 @@ impl SiteDiffApp {
                                 &mut self.review,
                                 &input,
                             ));
+                            ui.separator();
+                        }
+                        if conflicted(site).next().is_some() {
+                            actions.extend(panels::conflicts::conflicts_ui(ui, site));
                             ui.separator();
                         }
                         if self.review.active || !site.markers.is_empty() {

@@ -66,6 +66,8 @@ pub const INVALID_COLOR: Color32 = Color32::from_rgb(255, 70, 70);
 pub const SNAP_COLOR: Color32 = Color32::from_rgb(255, 0, 255);
 /// Warnings in lists and the inspector.
 pub const WARNING_COLOR: Color32 = Color32::from_rgb(255, 190, 90);
+/// Footprints a git merge kept in two versions, and the other version's dashed outline.
+pub const CONFLICT_COLOR: Color32 = Color32::from_rgb(230, 80, 200);
 /// Errors in dialogs.
 pub const ERROR_COLOR: Color32 = Color32::from_rgb(255, 120, 100);
 

@@ -9,8 +9,10 @@
 //! - [`ops`]: operations (delete, square, label, nudge...) that say whether they apply and why
 //!   not, and produce one [`crate::model::Edit`] each.
 //! - [`tools`]: the select, building and polygon tools as state machines.
+//! - [`conflicts`]: settling the footprints a git merge kept in two versions.
 //! - [`warnings`] and [`list`]: what is wrong with footprints, and the footprint list's filter.
 
+pub mod conflicts;
 pub mod derived;
 pub mod document;
 pub mod grow;

@@ -3,6 +3,7 @@
 use super::date::Timestamp;
 use super::geometry::Polygon;
 use super::ids::{FootprintId, ImageId};
+use super::merge::FootprintConflict;
 use super::review::{ReviewEvent, ReviewV1};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -95,6 +96,11 @@ pub struct Footprint {
     /// The review thread, oldest first; see [`super::review`].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reviews: Vec<ReviewEvent>,
+    /// Left by a merge ([`super::merge`]) when two branches changed this footprint in ways
+    /// that do not combine: the other branch's version, to keep or drop. Never written when
+    /// there is none, so files without conflicts are as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conflict: Option<FootprintConflict>,
 }
 
 /// A footprint as files hold it: version 2's fields, and version 1's single `review`, which
@@ -121,6 +127,8 @@ struct FootprintRecord {
     modified: Timestamp,
     #[serde(default)]
     reviews: Vec<ReviewEvent>,
+    #[serde(default)]
+    conflict: Option<FootprintConflict>,
     /// Version 1.
     #[serde(default)]
     review: ReviewV1,
@@ -142,6 +150,7 @@ impl From<FootprintRecord> for Footprint {
             created: r.created,
             modified: r.modified,
             reviews: r.reviews,
+            conflict: r.conflict,
         };
         let mut events = r.review.into_events(&fp);
         if !events.is_empty() {
@@ -177,6 +186,7 @@ impl Footprint {
             created: now,
             modified: now,
             reviews: Vec::new(),
+            conflict: None,
         }
     }
 

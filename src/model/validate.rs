@@ -147,6 +147,14 @@ fn validate_site(
             );
         }
         validate_footprint(site, fp, out);
+        // Left by `sitediff merge` until someone chooses a version (see `merge`).
+        if let Some(c) = &fp.conflict {
+            out.footprint(
+                sid,
+                fp.id,
+                format!("unresolved merge conflict: {}", c.describe(fp)),
+            );
+        }
     }
     let mut marker_ids = HashSet::new();
     for m in &site.markers {

@@ -6,6 +6,7 @@
 mod support;
 
 mod compare;
+mod conflicts;
 mod drawing;
 mod review;
 mod safety;

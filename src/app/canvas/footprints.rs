@@ -4,13 +4,17 @@
 //! kind has a colour, a line pattern and a letter, so that nothing relies on colour alone.
 
 use crate::app::state::Side;
-use crate::app::theme::{LinePattern, SELECTED_COLOR, kind_color, kind_letter, kind_pattern};
+use crate::app::theme::{
+    CONFLICT_COLOR, LinePattern, SELECTED_COLOR, kind_color, kind_letter, kind_pattern,
+};
 use crate::app::view::ViewTransform;
 use crate::editing::OutlineRef;
 use crate::editing::derived::Triangulations;
 use crate::editing::index::SiteIndex;
 use crate::editing::selection::Selection;
-use crate::model::{BoundingBox, Footprint, FootprintId, ImageId, Point, Site};
+use crate::model::{
+    BoundingBox, Footprint, FootprintConflict, FootprintId, ImageId, Point, Polygon, Site,
+};
 use egui::{Color32, FontId, Mesh, Pos2, Rect, Shape, Stroke, epaint::Vertex};
 
 /// Which outlines a pane shows.
@@ -160,6 +164,13 @@ pub fn paint_footprints(
             }
             stats.drawn += 1;
         }
+        if let Some(FootprintConflict::Theirs(theirs)) = &fp.conflict {
+            conflict_strokes(
+                &theirs.outline,
+                |p| view.site_to_screen(pane, p),
+                &mut strokes,
+            );
+        }
     }
     if !fills.indices.is_empty() {
         painter.add(Shape::mesh(fills));
@@ -177,6 +188,21 @@ pub fn paint_footprints(
         painter.text(c, egui::Align2::CENTER_CENTER, letter, font, color);
     }
     stats
+}
+
+/// The other branch's outline of a conflicted footprint: dashed, thin, in the conflict colour.
+fn conflict_strokes(outline: &Polygon, to_screen: impl Fn(Point) -> Pos2, out: &mut Vec<Shape>) {
+    if outline.len() < 2 || !outline.0.iter().all(|p| p.is_finite()) {
+        return;
+    }
+    let mut closed: Vec<Pos2> = outline.0.iter().map(|p| to_screen(*p)).collect();
+    closed.push(closed[0]);
+    out.extend(Shape::dashed_line(
+        &closed,
+        Stroke::new(1.5, CONFLICT_COLOR),
+        6.0,
+        4.0,
+    ));
 }
 
 fn screen_size(points: &[Pos2]) -> f32 {

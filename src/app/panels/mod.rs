@@ -1,6 +1,7 @@
 //! The panels around the canvas. Each reads state and returns the actions the user asked for.
 
 pub mod adjustments;
+pub mod conflicts;
 pub mod footprint_list;
 pub mod inspector;
 pub mod markers;

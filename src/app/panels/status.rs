@@ -21,6 +21,8 @@ pub struct StatusInput<'a> {
     pub tool_status: String,
     /// The review report being written: its progress.
     pub report: Option<f32>,
+    /// Footprints a git merge left in two versions, in the whole project.
+    pub conflicts: usize,
 }
 
 /// Cursor position, zoom, which image is under the cursor, the tool, loading progress and
@@ -35,6 +37,7 @@ pub fn status_bar_ui(ui: &mut Ui, input: StatusInput<'_>) {
         message,
         tool_status,
         report,
+        conflicts,
     } = input;
     ui.horizontal(|ui| {
         match hover {
@@ -73,6 +76,14 @@ pub fn status_bar_ui(ui: &mut Ui, input: StatusInput<'_>) {
             ui.separator();
         }
         ui.label(egui::RichText::new(tool_status).strong());
+        if conflicts > 0 {
+            ui.separator();
+            ui.label(
+                egui::RichText::new(format!("{conflicts} merge conflict(s) to resolve"))
+                    .color(crate::app::theme::CONFLICT_COLOR),
+            )
+            .on_hover_text("Listed in the Merge conflicts panel on the right, each site's own");
+        }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if let Some(f) = report {
                 ui.add(
