@@ -43,6 +43,7 @@ use sitediff::editing::derived::Triangulations;
 use sitediff::editing::hit::{Hit, HitOptions, HitPart, hit};
 use sitediff::editing::index::{SiteIndex, footprint_bounds};
 use sitediff::editing::{OutlineRef, Selection, Side};
+use sitediff::io::disk_stamp::{DiskState, FileStamp};
 use sitediff::io::{load_project, project_to_string, save_project};
 use sitediff::model::geometry::closest_point_on_segment;
 use sitediff::model::{
@@ -409,6 +410,22 @@ fn files_rows(
         name: "load_project".into(),
         stat: Stat::of(&files.load),
         target: Some(Target::Below(30.0)),
+        baseline_name: "fs::read",
+        baseline: Some(Stat::of(&files.read_floor)),
+    });
+    // Autosave: the window clones the project and a thread of its own serialises and writes
+    // it (the save above); the clone is all the window waits for.
+    rows.push(Row {
+        name: "autosave hand-off (clone)".into(),
+        stat: Stat::of(&files.snapshot),
+        target: Some(Target::Below(16.0)),
+        baseline_name: "save_project",
+        baseline: Some(Stat::of(&files.save)),
+    });
+    rows.push(Row {
+        name: "changed-on-disk check".into(),
+        stat: Stat::of(&files.disk_check),
+        target: Some(Target::Below(1.0)),
         baseline_name: "fs::read",
         baseline: Some(Stat::of(&files.read_floor)),
     });
@@ -1004,6 +1021,10 @@ fn rank(h: &Hit) -> (u8, f64, f64) {
 struct FileTimes {
     save: Vec<Duration>,
     load: Vec<Duration>,
+    /// What the window's thread pays to hand unsaved work to the autosaver (a clone).
+    snapshot: Vec<Duration>,
+    /// The window's once-a-second look at an unchanged project file.
+    disk_check: Vec<Duration>,
     write_floor: Vec<Duration>,
     read_floor: Vec<Duration>,
     bytes: usize,
@@ -1018,6 +1039,8 @@ fn file_times(project: &Project, runs: usize) -> anyhow::Result<FileTimes> {
     let mut t = FileTimes {
         save: Vec::new(),
         load: Vec::new(),
+        snapshot: Vec::new(),
+        disk_check: Vec::new(),
         write_floor: Vec::new(),
         read_floor: Vec::new(),
         bytes: bytes.len(),
@@ -1049,7 +1072,20 @@ fn file_times(project: &Project, runs: usize) -> anyhow::Result<FileTimes> {
             "the project did not survive a save and load"
         );
 
+        let start = Instant::now();
+        let snapshot = black_box(project.clone());
+        let snapshot_time = start.elapsed();
+        drop(snapshot);
+
+        let mut stamp = FileStamp::of_content(&path, &std::fs::read(&path)?);
+        let start = Instant::now();
+        let state = black_box(stamp.check(&path));
+        let disk_check = start.elapsed();
+        anyhow::ensure!(state == DiskState::Same, "the file looked changed");
+
         if run > 0 {
+            t.snapshot.push(snapshot_time);
+            t.disk_check.push(disk_check);
             t.write_floor.push(write_floor);
             t.save.push(save);
             t.read_floor.push(read_floor);
