@@ -2,10 +2,12 @@
 //! capture date detection.
 
 pub mod dates;
+mod headers;
 pub mod image_decode;
 pub mod loader;
 pub mod new_project;
 pub mod project_file;
 pub mod pyramid;
+pub mod regular_file;
 
 pub use project_file::{LoadError, SaveError, load_project, project_to_string, save_project};
