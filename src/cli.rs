@@ -22,7 +22,9 @@ mod validate;
 
 use crate::io::image_decode::probe_image;
 use crate::io::new_project::project_from_images;
-use crate::io::project_file::{parse_project_bytes, resolve_image_path, write_atomically};
+use crate::io::project_file::{
+    parse_project_bytes, read_project_bytes, resolve_image_path, write_atomically,
+};
 use crate::io::{load_project, project_to_string, save_project};
 use crate::model::{ChangeKind, ImageId, Project, SiteCounts, validate};
 use crate::report::write_report;
@@ -486,6 +488,13 @@ fn cmd_stats(path: &Path, json: bool, out: Out, err: Out) -> u8 {
             );
         }
         say!(out, "  total footprint area: {:.1} px²", c.total_area);
+        if c.footprints_without_area > 0 {
+            say!(
+                out,
+                "    not counted: {} whose area is not a finite number (run `sitediff validate`)",
+                counted(c.footprints_without_area, "footprint")
+            );
+        }
     }
     0
 }
@@ -546,10 +555,10 @@ fn load_or_report(path: &Path, err: Out) -> Option<Project> {
 fn cmd_fmt(paths: &[PathBuf], check: bool, out: Out, err: Out) -> u8 {
     let mut code = 0;
     for path in paths {
-        let original = match std::fs::read(path) {
+        let original = match read_project_bytes(path) {
             Ok(b) => b,
             Err(e) => {
-                say!(err, "{}: cannot read the file: {e}", path.display());
+                say!(err, "{e}");
                 code = 2;
                 continue;
             }

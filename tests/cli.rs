@@ -235,7 +235,7 @@ fn validate_exits_2_for_files_it_cannot_read_and_says_where() {
         .arg(&binary)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("binary.ron: not a text file"));
+        .stderr(predicate::str::contains("binary.ron:1:2: not a text file"));
     sitediff()
         .arg("validate")
         .arg(dir.path().join("missing.ron"))

@@ -158,7 +158,22 @@ impl SiteDiffApp {
             ui.add_space(ui.available_height() / 3.0);
             ui.heading("No project is open");
             if let Some(e) = &self.startup_error {
-                ui.colored_label(egui::Color32::from_rgb(255, 130, 110), e);
+                // Wrapped and scrolled in a bounded box: a message quoting a long path or value
+                // must not push the buttons below off screen.
+                ui.scope(|ui| {
+                    ui.set_max_width(ui.available_width().min(640.0));
+                    egui::ScrollArea::vertical()
+                        .max_height(ui.available_height().min(160.0))
+                        .show(ui, |ui| {
+                            ui.add(
+                                egui::Label::new(
+                                    egui::RichText::new(e)
+                                        .color(egui::Color32::from_rgb(255, 130, 110)),
+                                )
+                                .wrap(),
+                            );
+                        });
+                });
             }
             ui.add_space(8.0);
             if ui.button("Open project…").clicked() {

@@ -1,31 +1,66 @@
 //! `validate`: problems (the project is wrong: exit 1) and warnings (something looks wrong with
 //! a footprint but the project is sound: printed, exit code unchanged).
 
-use super::{Out, load_or_report};
+use super::Out;
 use crate::editing::index::SiteIndex;
 use crate::editing::warnings::{Warning, site_warnings};
-use crate::io::image_decode::probe_image;
-use crate::io::project_file::resolve_image_path;
-use crate::model::{BoundingBox, ImageId, Point, Polygon, Project, Site, validate};
+use crate::io::image_decode::{ImageError, decode_image};
+use crate::io::loader::MAX_CONCURRENT_DECODES;
+use crate::io::project_file::{load_project_as_written, resolve_image_path};
+use crate::model::{
+    BoundingBox, ImageId, Point, Polygon, Project, Site, next_id_problems, normalize_path,
+    validate, validate_with_files,
+};
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+
+/// From this many images on, `validate` reports its decoding progress on stderr even when
+/// stderr is not a terminal (a log of a long run shows it is not stuck).
+const PROGRESS_FROM_IMAGES: usize = 16;
 
 pub fn cmd_validate(paths: &[PathBuf], check_files: bool, out: Out, err: Out) -> u8 {
     let mut code = 0;
     for path in paths {
-        let Some(project) = load_or_report(path, err) else {
-            code = 2;
-            continue;
+        // The file as written: its id counters before loading raises them past the ids in use.
+        let written = match load_project_as_written(path) {
+            Ok(w) => w,
+            Err(e) => {
+                say!(err, "{e}");
+                code = 2;
+                continue;
+            }
         };
-        let mut problems: Vec<String> = validate(&project).iter().map(|p| p.to_string()).collect();
+        let mut problems: Vec<String> = Vec::new();
+        if written.next_ids_written {
+            problems.extend(
+                next_id_problems(&written.project)
+                    .iter()
+                    .map(|p| p.to_string()),
+            );
+        }
+        let mut project = written.project;
+        project.canonicalize();
+        let found = if check_files {
+            validate_with_files(&project, &|image| same_file_key(path, image))
+        } else {
+            validate(&project)
+        };
+        problems.extend(found.iter().map(|p| p.to_string()));
         // Image sizes, read once for the file check and again for the site extents.
         let mut sizes: HashMap<ImageId, (u32, u32)> = HashMap::new();
         if check_files {
-            for (site, img) in project.all_images() {
-                let file = resolve_image_path(path, &img.path);
-                match probe_image(&file) {
-                    Ok(info) => {
-                        sizes.insert(img.id, (info.width, info.height));
+            let images: Vec<_> = project.all_images().collect();
+            let files: Vec<PathBuf> = images
+                .iter()
+                .map(|(_, img)| resolve_image_path(path, &img.path))
+                .collect();
+            for ((site, img), decoded) in images.iter().zip(decode_all(&files, err)) {
+                match decoded {
+                    Ok(size) => {
+                        sizes.insert(img.id, size);
                     }
                     Err(e) => problems.push(format!("site {}, image {}: {e}", site.id, img.id)),
                 }
@@ -55,6 +90,74 @@ pub fn cmd_validate(paths: &[PathBuf], check_files: bool, out: Out, err: Out) ->
         }
     }
     code
+}
+
+/// A key equal for image paths naming the same file: the file's real path when it exists
+/// (links resolved), else the path normalised as text.
+fn same_file_key(project_file: &Path, image: &str) -> String {
+    let file = resolve_image_path(project_file, image);
+    match std::fs::canonicalize(&file) {
+        Ok(real) => real.to_string_lossy().into_owned(),
+        Err(_) => {
+            let absolute = std::path::absolute(&file).unwrap_or(file);
+            normalize_path(&absolute.to_string_lossy())
+        }
+    }
+}
+
+/// Decodes every file in full (the README promises every image can be read, and only a full
+/// decode finds a truncated or damaged one), within the window's limits, a few at a time: each
+/// decode holds a whole image in memory, so no more run at once than the window allows.
+/// Returns each image's size or why it cannot be read, in the order given; reports progress
+/// on `err` when it is a terminal or the set is large.
+fn decode_all(files: &[PathBuf], err: Out) -> Vec<Result<(u32, u32), ImageError>> {
+    let total = files.len();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(MAX_CONCURRENT_DECODES)
+        .min(total)
+        .max(1);
+    let show_progress = total >= PROGRESS_FROM_IMAGES || std::io::stderr().is_terminal();
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<Option<Result<(u32, u32), ImageError>>> =
+        (0..total).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let (sender, receiver) = mpsc::channel();
+        for _ in 0..workers {
+            let sender = sender.clone();
+            let next = &next;
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(file) = files.get(i) else { break };
+                    let size = decode_image(file).map(|image| (image.width(), image.height()));
+                    if sender.send((i, size)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        for (done, (i, size)) in receiver.iter().enumerate() {
+            results[i] = Some(size);
+            if show_progress {
+                say!(err, "decoded {}/{total} images", done + 1);
+            }
+        }
+    });
+    files
+        .iter()
+        .zip(results)
+        .map(|(file, result)| {
+            // A worker that panicked (a decoder bug not caught in the decoder) sent nothing.
+            result.unwrap_or_else(|| {
+                Err(ImageError::Corrupt {
+                    path: file.clone(),
+                    message: "the decoder failed on this data (internal decoder error)".into(),
+                })
+            })
+        })
+        .collect()
 }
 
 /// What looks wrong with footprints, "site S1, footprint F2: overlaps F3, ...". Outlines that

@@ -2,8 +2,11 @@
 //! every change, so that derived data knows when and what to patch.
 
 use crate::io::disk_stamp::{DiskState, FileStamp};
-use crate::io::project_file::{relative_image_path, resolve_image_path, write_atomically};
-use crate::io::{LoadError, SaveError, load_project, project_to_string};
+use crate::io::project_file::{
+    parse_project_bytes, read_project_bytes, relative_image_path, resolve_image_path,
+    write_atomically,
+};
+use crate::io::{LoadError, SaveError, project_to_string};
 use crate::model::{
     Edit, EditError, FootprintId, History, IdsExhausted, Project, Replayed, Touched,
 };
@@ -34,13 +37,11 @@ pub struct Document {
 
 impl Document {
     pub fn open(path: &Path) -> Result<Self, LoadError> {
-        let project = load_project(path)?;
+        // One read: what is parsed is what the stamp describes.
+        let bytes = read_project_bytes(path)?;
+        let project = parse_project_bytes(&bytes, path)?;
         let mut doc = Self::new(path.to_path_buf(), project, true);
-        // Read again for the stamp: a change in between shows as a change on disk, which is
-        // the safe side.
-        doc.stamp = std::fs::read(path)
-            .ok()
-            .map(|bytes| FileStamp::of_content(path, &bytes));
+        doc.stamp = Some(FileStamp::of_content(path, &bytes));
         Ok(doc)
     }
 
@@ -299,6 +300,7 @@ impl Document {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::io::load_project;
     use crate::model::{CaptureDate, DatedImage, ImageId, Site, SiteId};
 
     fn doc_in(dir: &Path) -> Document {

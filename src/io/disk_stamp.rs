@@ -1,6 +1,7 @@
 //! What a file on disk held when we last read or wrote it, to notice when someone else (another
 //! window, a `git pull`, a colleague) has changed it since.
 
+use super::regular_file::read_capped;
 use std::collections::hash_map::DefaultHasher;
 use std::fs;
 use std::hash::Hasher;
@@ -55,8 +56,13 @@ impl FileStamp {
         if meta.len() == self.len && modified == self.modified {
             return DiskState::Same;
         }
-        let Ok(bytes) = fs::read(path) else {
-            return DiskState::Missing;
+        if meta.len() != self.len {
+            return DiskState::Changed;
+        }
+        // Same size, other time: compare the content. Only a regular file is read (a named
+        // pipe put in its place would block the window).
+        let Ok(bytes) = read_capped(path, self.len.saturating_add(1)) else {
+            return DiskState::Changed;
         };
         if bytes.len() as u64 == self.len && content_hash(&bytes) == self.hash {
             self.modified = modified;

@@ -10,6 +10,8 @@
 //! No input panics: damaged, truncated, empty, random or directory paths all give an
 //! [`ImageError`] whose message starts with the path.
 
+use super::headers::{JpegFrame, jpeg_frame, jpeg_has_end_marker, png_has_iccp};
+use super::regular_file::{OpenError, open_regular};
 use image::{DynamicImage, ExtendedColorType, ImageDecoder, ImageFormat, ImageReader, Limits};
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
@@ -32,6 +34,16 @@ pub const MAX_DECODED_BYTES: u64 = 6 * 1024 * 1024 * 1024;
 /// its own buffer before copying them out.
 pub const MAX_DECODER_WORKING_BYTES: u64 = MAX_DECODED_BYTES;
 
+/// What a decoder may allocate while reading the header, before the pixels: metadata such as
+/// a PNG's colour profile (iCCP) or text chunks, which are inflated whole. A real profile is a
+/// few kilobytes; a hostile one inflated to 5 GiB.
+pub const MAX_METADATA_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Deflate cannot shrink data by more than about 1 032 to 1, so a PNG file smaller than its
+/// decoded size divided by this cannot hold its pixels: its header lies (a 40 000 x 40 000
+/// header followed by 64 bytes), and decoding it would only allocate the claimed buffer.
+const PNG_MAX_COMPRESSION_RATIO: u64 = 1100;
+
 /// Why an image file could not be read. The message always starts with the file's path and
 /// says what went wrong, so it can be shown to the analyst as it is.
 #[derive(Debug, thiserror::Error)]
@@ -39,9 +51,10 @@ pub enum ImageError {
     /// The file could not be opened or read at all (missing, no permission, ...).
     #[error("{}: cannot open the file: {error}", .path.display())]
     Open { path: PathBuf, error: io::Error },
-    /// The path names a directory or other non-file.
-    #[error("{}: is not a file", .path.display())]
-    NotAFile { path: PathBuf },
+    /// The path names a folder, named pipe, device or other non-file (reading a pipe or a
+    /// device could block or never end). `kind` says which, e.g. "a named pipe (FIFO)".
+    #[error("{}: is {kind}, not a regular file", .path.display())]
+    NotAFile { path: PathBuf, kind: &'static str },
     /// The file has zero bytes.
     #[error("{}: the file is empty", .path.display())]
     Empty { path: PathBuf },
@@ -93,7 +106,7 @@ impl ImageError {
     pub fn path(&self) -> &Path {
         match self {
             ImageError::Open { path, .. }
-            | ImageError::NotAFile { path }
+            | ImageError::NotAFile { path, .. }
             | ImageError::Empty { path }
             | ImageError::UnknownFormat { path }
             | ImageError::Unsupported { path, .. }
@@ -178,7 +191,7 @@ fn decode_image_counting(
         let image = DynamicImage::from_decoder(decoder).map_err(|e| from_image_error(path, e))?;
         // The JPEG decoder is lenient: a file cut short decodes, with the missing part gray.
         // An analyst must not outline changes on invented pixels, so that is an error.
-        if info.format == "JPEG" && !jpeg_has_end_marker(path).unwrap_or(false) {
+        if info.format == "JPEG" && !jpeg_is_whole(path) {
             return Err(ImageError::Corrupt {
                 path: path.to_path_buf(),
                 message: "the JPEG data ends without its end-of-image marker (truncated?)"
@@ -189,66 +202,13 @@ fn decode_image_counting(
     })
 }
 
-/// True when the JPEG file at `path` has an end-of-image marker (FF D9) after its first scan,
-/// i.e. was not cut short. Walks the marker segments up to the first start-of-scan (skipping
-/// their payloads, which may hold an EXIF thumbnail with markers of its own), then looks for
-/// FF D9 in the rest: entropy-coded data never contains it. Streams; reads no more than once.
-fn jpeg_has_end_marker(path: &Path) -> io::Result<bool> {
-    let mut reader = BufReader::new(File::open(path)?);
-    let mut byte = [0u8; 1];
-    let mut next = |reader: &mut BufReader<File>| -> io::Result<Option<u8>> {
-        match reader.read(&mut byte)? {
-            0 => Ok(None),
-            _ => Ok(Some(byte[0])),
-        }
-    };
-    if next(&mut reader)? != Some(0xFF) || next(&mut reader)? != Some(0xD8) {
-        // Not a JPEG start; the decoder has judged the data already.
-        return Ok(true);
-    }
-    // Marker segments up to the first start-of-scan.
-    loop {
-        let Some(mut code) = next(&mut reader)? else {
-            return Ok(false);
-        };
-        if code != 0xFF {
-            // Stray bytes between segments: tolerated, as decoders do.
-            continue;
-        }
-        while code == 0xFF {
-            let Some(c) = next(&mut reader)? else {
-                return Ok(false);
-            };
-            code = c;
-        }
-        match code {
-            0xD9 => return Ok(true),
-            0xDA => break,
-            0x00 | 0x01 | 0xD0..=0xD8 => continue,
-            _ => {
-                let (Some(high), Some(low)) = (next(&mut reader)?, next(&mut reader)?) else {
-                    return Ok(false);
-                };
-                let length = u16::from_be_bytes([high, low]);
-                reader.seek_relative(i64::from(length.saturating_sub(2)))?;
-            }
-        }
-    }
-    // Scan data (and any later segments) up to FF D9.
-    let mut previous_was_ff = false;
-    let mut chunk = vec![0u8; 1 << 16];
-    loop {
-        let n = reader.read(&mut chunk)?;
-        if n == 0 {
-            return Ok(false);
-        }
-        for &b in &chunk[..n] {
-            if previous_was_ff && b == 0xD9 {
-                return Ok(true);
-            }
-            previous_was_ff = b == 0xFF;
-        }
-    }
+/// True when the JPEG file at `path` ends with its end-of-image marker (see
+/// [`jpeg_has_end_marker`]); false when it does not or cannot be read again.
+fn jpeg_is_whole(path: &Path) -> bool {
+    open_regular(path)
+        .ok()
+        .and_then(|(file, _)| jpeg_has_end_marker(&mut BufReader::new(file)).ok())
+        .unwrap_or(false)
 }
 
 /// A file reader that publishes the furthest position read, for progress bars.
@@ -302,14 +262,13 @@ fn open_checked(
         path: path.to_path_buf(),
         error,
     };
-    let file = File::open(path).map_err(open_error)?;
-    let metadata = file.metadata().map_err(open_error)?;
-    if !metadata.is_file() {
-        return Err(ImageError::NotAFile {
+    let (file, file_size) = open_regular(path).map_err(|e| match e {
+        OpenError::Io(error) => open_error(error),
+        OpenError::NotRegular(kind) => ImageError::NotAFile {
             path: path.to_path_buf(),
-        });
-    }
-    let file_size = metadata.len();
+            kind,
+        },
+    })?;
     if file_size == 0 {
         return Err(ImageError::Empty {
             path: path.to_path_buf(),
@@ -321,7 +280,16 @@ fn open_checked(
         position: 0,
         furthest: bytes_read,
     };
-    let mut reader = ImageReader::new(BufReader::new(counting))
+    let mut buffered = BufReader::new(counting);
+    // `image` reads a JPEG whole before parsing its header: check the frame header first.
+    let jpeg = jpeg_frame(&mut buffered).map_err(open_error)?;
+    buffered.seek(SeekFrom::Start(0)).map_err(open_error)?;
+    let iccp = jpeg.is_none() && png_has_iccp(&mut buffered).map_err(open_error)?;
+    buffered.seek(SeekFrom::Start(0)).map_err(open_error)?;
+    if let Some(frame) = jpeg {
+        check_jpeg_frame(path, frame, file_size)?;
+    }
+    let mut reader = ImageReader::new(buffered)
         .with_guessed_format()
         .map_err(open_error)?;
     let format = match reader.format() {
@@ -339,13 +307,23 @@ fn open_checked(
     };
 
     // No side limit yet: the header's dimensions are checked below so that the message can
-    // give them. Reading a header allocates nothing in proportion to the claimed pixel count.
+    // give them. Reading a header allocates nothing in proportion to the claimed pixel count,
+    // only metadata; the PNG decoder keeps this budget for its metadata chunks to the end.
     let mut header_limits = Limits::default();
-    header_limits.max_alloc = Some(MAX_DECODER_WORKING_BYTES);
+    header_limits.max_alloc = Some(MAX_METADATA_BYTES);
     reader.limits(header_limits);
-    let decoder = reader
+    let mut decoder = reader
         .into_decoder()
         .map_err(|e| from_image_error(path, e))?;
+    if iccp && !matches!(decoder.icc_profile(), Ok(Some(_))) {
+        return Err(ImageError::OverLimit {
+            path: path.to_path_buf(),
+            message: format!(
+                "its colour profile (iCCP chunk) is damaged or inflates to more than {} MiB",
+                MAX_METADATA_BYTES >> 20
+            ),
+        });
+    }
 
     let (width, height) = decoder.dimensions();
     if width > MAX_SIDE || height > MAX_SIDE {
@@ -367,6 +345,15 @@ fn open_checked(
             bytes: decoded_bytes,
         });
     }
+    if format == "PNG" && file_size.saturating_mul(PNG_MAX_COMPRESSION_RATIO) < decoded_bytes {
+        return Err(ImageError::Corrupt {
+            path: path.to_path_buf(),
+            message: format!(
+                "the header claims {width} x {height} pixels, which a file of {file_size} bytes \
+                 cannot hold (truncated?)"
+            ),
+        });
+    }
     let bands = stored.channel_count();
     let bits_per_sample = match bands {
         0 => 0,
@@ -383,6 +370,46 @@ fn open_checked(
         decoded_bytes,
     };
     Ok((decoder, info))
+}
+
+/// Refuses a JPEG whose frame header claims more than sitediff opens, before `image` reads the
+/// whole file; and one far larger than its pixels could need (the decoder holds the whole file
+/// in memory), which is damaged or hostile.
+fn check_jpeg_frame(path: &Path, frame: JpegFrame, file_size: u64) -> Result<(), ImageError> {
+    let JpegFrame {
+        width,
+        height,
+        components,
+    } = frame;
+    if width > MAX_SIDE || height > MAX_SIDE {
+        return Err(ImageError::TooLarge {
+            path: path.to_path_buf(),
+            width,
+            height,
+        });
+    }
+    let decoded = u64::from(width) * u64::from(height) * u64::from(components.max(1));
+    if decoded > MAX_DECODED_BYTES {
+        return Err(ImageError::TooManyBytes {
+            path: path.to_path_buf(),
+            width,
+            height,
+            pixel_type: format!("{components} band(s), 8-bit"),
+            bytes: decoded,
+        });
+    }
+    // Even at the highest quality a JPEG is smaller than its pixels; twice that plus room for
+    // metadata and thumbnails is generous.
+    let plausible = decoded.saturating_mul(2).saturating_add(MAX_METADATA_BYTES);
+    if file_size > plausible {
+        return Err(ImageError::OverLimit {
+            path: path.to_path_buf(),
+            message: format!(
+                "the file is {file_size} bytes, far more than {width} x {height} pixels need"
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// The formats sitediff opens, by display name; `None` for the others.

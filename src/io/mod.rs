@@ -4,6 +4,7 @@
 pub mod atomic_write;
 pub mod dates;
 pub mod disk_stamp;
+mod headers;
 pub mod host;
 pub mod image_decode;
 pub mod loader;
@@ -12,5 +13,6 @@ pub mod project_file;
 pub mod project_lock;
 pub mod pyramid;
 pub mod recovery;
+pub mod regular_file;
 
 pub use project_file::{LoadError, SaveError, load_project, project_to_string, save_project};

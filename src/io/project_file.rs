@@ -5,10 +5,12 @@
 //! and renames it into place, keeping the previous version as `NAME.ron.bak`.
 
 pub use super::atomic_write::write_atomically;
+use super::regular_file::{OpenError, open_regular};
+use crate::model::shorten::shorten_message;
 use crate::model::{FORMAT_VERSION, Project};
 use ron::ser::PrettyConfig;
 use serde::Deserialize;
-use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Why a project file could not be loaded.
@@ -19,8 +21,24 @@ pub enum LoadError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{}: not a text file (invalid UTF-8 at byte {offset})", path.display())]
-    NotText { path: PathBuf, offset: usize },
+    #[error("{}: is {kind}, not a regular file", path.display())]
+    NotAFile { path: PathBuf, kind: &'static str },
+    #[error(
+        "{}: the file is larger than {} MiB; no sitediff project is that large",
+        path.display(),
+        MAX_PROJECT_FILE_BYTES >> 20
+    )]
+    TooLarge { path: PathBuf },
+    #[error(
+        "{}:{line}:{col}: not a text file (invalid UTF-8 at byte {offset})",
+        path.display()
+    )]
+    NotText {
+        path: PathBuf,
+        offset: usize,
+        line: usize,
+        col: usize,
+    },
     #[error("{}:{line}:{col}: {message}", path.display())]
     Syntax {
         path: PathBuf,
@@ -46,6 +64,8 @@ impl LoadError {
     pub fn path(&self) -> &Path {
         match self {
             LoadError::Read { path, .. }
+            | LoadError::NotAFile { path, .. }
+            | LoadError::TooLarge { path }
             | LoadError::NotText { path, .. }
             | LoadError::Syntax { path, .. }
             | LoadError::TooNew { path, .. }
@@ -74,27 +94,111 @@ pub enum SaveError {
     ReadOnly { path: PathBuf },
 }
 
+/// The largest project file sitediff reads: 512 MiB. A project of 100 000 footprints is tens
+/// of megabytes; anything this large is not a project, and reading it would exhaust memory.
+pub const MAX_PROJECT_FILE_BYTES: u64 = 512 * 1024 * 1024;
+
 /// Reads and parses a project file. The project comes back in canonical order; check it with
 /// [`crate::model::validate`].
 pub fn load_project(path: &Path) -> Result<Project, LoadError> {
-    let bytes = fs::read(path).map_err(|source| LoadError::Read {
+    let bytes = read_project_bytes(path)?;
+    parse_project_bytes(&bytes, path)
+}
+
+/// Reads a project file's bytes: only a regular file (a named pipe would block forever, a
+/// device never end), and at most [`MAX_PROJECT_FILE_BYTES`].
+pub fn read_project_bytes(path: &Path) -> Result<Vec<u8>, LoadError> {
+    let read_error = |source| LoadError::Read {
         path: path.to_path_buf(),
         source,
+    };
+    let (file, size) = open_regular(path).map_err(|e| match e {
+        OpenError::Io(source) => read_error(source),
+        OpenError::NotRegular(kind) => LoadError::NotAFile {
+            path: path.to_path_buf(),
+            kind,
+        },
     })?;
-    parse_project_bytes(&bytes, path)
+    let too_large = || LoadError::TooLarge {
+        path: path.to_path_buf(),
+    };
+    if size > MAX_PROJECT_FILE_BYTES {
+        return Err(too_large());
+    }
+    // The file may grow after its size was read: never read more than the cap and one byte.
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(MAX_PROJECT_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_error)?;
+    if bytes.len() as u64 > MAX_PROJECT_FILE_BYTES {
+        return Err(too_large());
+    }
+    Ok(bytes)
 }
 
 /// Parses the bytes of a project file already read; `path` is only used in messages.
 pub fn parse_project_bytes(bytes: &[u8], path: &Path) -> Result<Project, LoadError> {
-    let text = std::str::from_utf8(bytes).map_err(|e| LoadError::NotText {
-        path: path.to_path_buf(),
-        offset: e.valid_up_to(),
-    })?;
-    parse_project(text, path)
+    parse_project(project_text(bytes, path)?, path)
+}
+
+/// The bytes as text, or where the first byte that is not UTF-8 is.
+fn project_text<'a>(bytes: &'a [u8], path: &Path) -> Result<&'a str, LoadError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let offset = e.valid_up_to();
+        let (line, col) = line_and_column(&bytes[..offset]);
+        LoadError::NotText {
+            path: path.to_path_buf(),
+            offset,
+            line,
+            col,
+        }
+    })
+}
+
+/// The 1-based line and column (in characters) just after `valid`, which is valid UTF-8.
+fn line_and_column(valid: &[u8]) -> (usize, usize) {
+    let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+    let col = std::str::from_utf8(&valid[line_start..]).map_or(0, |s| s.chars().count()) + 1;
+    (line, col)
 }
 
 /// Parses project text; `path` is only used in messages.
 pub fn parse_project(text: &str, path: &Path) -> Result<Project, LoadError> {
+    let mut project = parse_project_as_written(text, path)?;
+    project.canonicalize();
+    Ok(project)
+}
+
+/// A project as its file wrote it, before [`Project::canonicalize`] (which sorts, and raises
+/// the id counters past the ids in use): for `validate`, which reports what the file says.
+pub struct AsWritten {
+    pub project: Project,
+    /// Whether the file has a `next_ids` field (without one, the counters are the defaults).
+    pub next_ids_written: bool,
+}
+
+/// Reads and parses a project file without canonicalising it; see [`AsWritten`].
+pub fn load_project_as_written(path: &Path) -> Result<AsWritten, LoadError> {
+    #[derive(Deserialize)]
+    struct NextIdsProbe {
+        next_ids: Option<ron::Value>,
+    }
+    let bytes = read_project_bytes(path)?;
+    let text = project_text(&bytes, path)?;
+    let project = parse_project_as_written(text, path)?;
+    let next_ids_written = project.next_ids != Default::default()
+        || ron::Options::default()
+            .with_recursion_limit(64)
+            .from_str::<NextIdsProbe>(text)
+            .is_ok_and(|p| p.next_ids.is_some());
+    Ok(AsWritten {
+        project,
+        next_ids_written,
+    })
+}
+
+fn parse_project_as_written(text: &str, path: &Path) -> Result<Project, LoadError> {
     #[derive(Deserialize)]
     struct VersionProbe {
         format_version: Option<u32>,
@@ -119,7 +223,7 @@ pub fn parse_project(text: &str, path: &Path) -> Result<Project, LoadError> {
     // One parse of the whole text (a second one for the version alone would double the time
     // to open a large project); the version is checked on what it gave.
     let parsed: Result<Project, _> = options.from_str(text);
-    let mut project = match parsed {
+    let project = match parsed {
         Ok(mut project) => {
             check_version(project.format_version)?;
             // Older versions were migrated as they were read (a version-1 review became the
@@ -142,22 +246,40 @@ pub fn parse_project(text: &str, path: &Path) -> Result<Project, LoadError> {
                 path: path.to_path_buf(),
                 line: e.span.start.line,
                 col: e.span.start.col,
-                message: e.code.to_string(),
+                message: shorten_message(&e.code.to_string()),
             });
         }
     };
-    project.canonicalize();
     Ok(project)
 }
 
-/// Finds `format_version: N` near the top of a file that does not parse as a whole.
+/// Finds `format_version: N` near the top of a file that does not parse as a whole, and reads
+/// N exactly as the parser would (`+2`, `1_000`, `0x3E8`, comments before it): a version this
+/// scan reads differently from the parser could pass here and be refused there, or the other
+/// way round.
 fn scan_format_version(text: &str) -> Option<u32> {
     let head: String = text.chars().take(4096).collect();
     let at = head.find("format_version")?;
-    let rest = head[at + "format_version".len()..].trim_start();
-    let rest = rest.strip_prefix(':')?.trim_start();
-    let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
-    digits.parse().ok()
+    let rest = skip_blanks(&head[at + "format_version".len()..]);
+    let rest = skip_blanks(rest.strip_prefix(':')?);
+    let end = rest
+        .find(|c: char| c == ',' || c == ')' || c == '/' || c.is_whitespace())
+        .unwrap_or(rest.len());
+    ron::from_str::<u32>(&rest[..end]).ok()
+}
+
+/// `text` without its leading white space and comments (`// ...` and `/* ... */`).
+fn skip_blanks(mut text: &str) -> &str {
+    loop {
+        text = text.trim_start();
+        if let Some(after) = text.strip_prefix("//") {
+            text = after.find('\n').map_or("", |i| &after[i..]);
+        } else if let Some(after) = text.strip_prefix("/*") {
+            text = after.find("*/").map_or("", |i| &after[i + 2..]);
+        } else {
+            return text;
+        }
+    }
 }
 
 fn pretty_config() -> PrettyConfig {
@@ -228,6 +350,7 @@ mod tests {
         CaptureDate, ChangeKind, DatedImage, Footprint, FootprintId, ImageId, Point, Polygon, Site,
         SiteId, Timestamp,
     };
+    use std::fs;
 
     fn sample() -> Project {
         let mut p = Project::new("Harbour works");

@@ -5,6 +5,7 @@
 
 use super::atomic_write::hidden_beside;
 use super::host::{host_name, process_alive, system_user_name};
+use super::regular_file::read_capped;
 use serde::{Deserialize, Serialize};
 use std::fs;
 use std::io::Write;
@@ -83,8 +84,14 @@ pub fn lock_path(project: &Path) -> PathBuf {
 
 /// Who holds the lock now, if anyone does (an unreadable lock file counts as no one's).
 pub fn lock_holder(project: &Path) -> Option<LockOwner> {
-    let text = fs::read_to_string(lock_path(project)).ok()?;
-    ron::from_str(&text).ok()
+    read_owner(&lock_path(project))
+}
+
+/// The owner a lock file names; `None` when it is missing, unreadable, not a regular file or
+/// not a lock (a lock file is a few hundred bytes).
+fn read_owner(path: &Path) -> Option<LockOwner> {
+    let bytes = read_capped(path, 64 * 1024).ok()?;
+    ron::from_str(std::str::from_utf8(&bytes).ok()?).ok()
 }
 
 impl ProjectLock {
@@ -105,9 +112,7 @@ impl ProjectLock {
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
                 Err(source) => return Err(LockError::Io { path, source }),
             }
-            let holder: Option<LockOwner> = fs::read_to_string(&path)
-                .ok()
-                .and_then(|t| ron::from_str(&t).ok());
+            let holder = read_owner(&path);
             match holder {
                 Some(owner) if !owner.is_stale() => {
                     return Err(LockError::Held {
@@ -158,10 +163,7 @@ fn write_new(path: &Path) -> std::io::Result<LockOwner> {
 impl Drop for ProjectLock {
     fn drop(&mut self) {
         // Only our own lock: after a take-over by someone else, theirs stays.
-        let ours = fs::read_to_string(&self.path)
-            .ok()
-            .and_then(|t| ron::from_str::<LockOwner>(&t).ok())
-            .is_some_and(|o| o == self.owner);
+        let ours = read_owner(&self.path).is_some_and(|o| o == self.owner);
         if ours {
             let _ = fs::remove_file(&self.path);
         }

@@ -81,6 +81,8 @@ pub enum PolygonProblem {
     SelfIntersecting(usize, usize),
     #[error("has zero area (all vertices on one line)")]
     ZeroArea,
+    #[error("its area is not a finite number (coordinates too large)")]
+    AreaNotFinite,
 }
 
 impl Polygon {
@@ -247,6 +249,10 @@ impl Polygon {
             out.push(PolygonProblem::NonFinite(i));
             return out;
         }
+        if !self.area().is_finite() {
+            out.push(PolygonProblem::AreaNotFinite);
+            return out;
+        }
         let distinct = self.distinct_vertex_count();
         if distinct < 3 {
             out.push(PolygonProblem::TooFewVertices(distinct));
@@ -265,38 +271,11 @@ impl Polygon {
         self.problems().is_empty()
     }
 
-    /// The first pair of non-adjacent edges that touch or cross, by edge index. Quadratic, which
-    /// is fine for building outlines (tens of vertices).
+    /// A pair of non-adjacent edges that touch or cross, by edge index, or adjacent edges that
+    /// fold back onto each other; `None` when the outline is simple. O(n log n) (a sweep), so
+    /// an outline of any size is checked quickly.
     pub fn first_self_intersection(&self) -> Option<(usize, usize)> {
-        // Work on the outline without repeated consecutive vertices, but report original indices.
-        let n = self.0.len();
-        let idx: Vec<usize> = (0..n)
-            .filter(|&i| self.0[i] != self.0[(i + 1) % n])
-            .collect();
-        let m = idx.len();
-        if m < 3 {
-            return None;
-        }
-        let edge = |k: usize| (self.0[idx[k]], self.0[idx[(k + 1) % m]]);
-        for i in 0..m {
-            for j in (i + 1)..m {
-                let adjacent = j == i + 1 || (i == 0 && j == m - 1);
-                let (a, b) = edge(i);
-                let (c, d) = edge(j);
-                if adjacent {
-                    // Adjacent edges share one vertex; they only conflict if they fold back
-                    // onto each other (collinear and overlapping).
-                    if m > 3 && collinear_overlap(a, b, c, d) {
-                        return Some((idx[i], idx[j]));
-                    }
-                    continue;
-                }
-                if segments_intersect(a, b, c, d) {
-                    return Some((idx[i], idx[j]));
-                }
-            }
-        }
-        None
+        super::self_intersection::first_self_intersection(&self.0)
     }
 
     /// Moves every vertex by `f`.
@@ -432,7 +411,7 @@ pub fn distance_to_segment(p: Point, a: Point, b: Point) -> f64 {
     p.distance(Point::new(a.x + t * dx, a.y + t * dy))
 }
 
-fn orient(a: Point, b: Point, c: Point) -> f64 {
+pub(super) fn orient(a: Point, b: Point, c: Point) -> f64 {
     (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x)
 }
 
@@ -459,7 +438,7 @@ pub fn segments_intersect(a: Point, b: Point, c: Point, d: Point) -> bool {
 
 /// Two segments sharing an endpoint that lie on one line and overlap beyond that endpoint
 /// (a spike that folds back).
-fn collinear_overlap(a: Point, b: Point, c: Point, d: Point) -> bool {
+pub(super) fn collinear_overlap(a: Point, b: Point, c: Point, d: Point) -> bool {
     if orient(a, b, c) != 0.0 || orient(a, b, d) != 0.0 {
         return false;
     }

@@ -33,6 +33,9 @@ pub struct SiteCounts {
     /// Sum of outline areas in square site pixels (after-outline for renovations that have one,
     /// since that is the building as it stands now).
     pub total_area: f64,
+    /// Footprints whose area is not a finite number (coordinates so large it overflows), left
+    /// out of `total_area`; `validate` reports them.
+    pub footprints_without_area: usize,
 }
 
 impl SiteCounts {
@@ -58,6 +61,7 @@ impl SiteCounts {
                 .map(|c| (c.reviewer.clone(), (c.fraction() * 1000.0).round() / 10.0))
                 .collect(),
             total_area: 0.0,
+            footprints_without_area: 0,
         };
         for f in &site.footprints {
             match f.kind {
@@ -87,6 +91,8 @@ impl SiteCounts {
             let area = outline.area();
             if area.is_finite() {
                 c.total_area += area;
+            } else {
+                c.footprints_without_area += 1;
             }
         }
         c

@@ -4,6 +4,7 @@
 use super::footprint::Footprint;
 use super::ids::{FootprintId, ImageId, SiteId};
 use super::project::{Project, Site};
+use super::shorten::shorten_value;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
@@ -65,8 +66,15 @@ impl Collector {
     }
 }
 
-/// Every problem in the project, in file order. Empty means valid.
+/// Every problem in the project, in file order. Empty means valid. Image paths are compared as
+/// text, normalised (`\\` as `/`, `.` and `x/..` removed); see [`validate_with_files`].
 pub fn validate(project: &Project) -> Vec<Problem> {
+    validate_with_files(project, &normalize_path)
+}
+
+/// [`validate`], with `same_file` giving each image path a key that is equal for paths naming
+/// the same file (the command line resolves links through the file system).
+pub fn validate_with_files(project: &Project, same_file: &dyn Fn(&str) -> String) -> Vec<Problem> {
     let mut out = Collector(Vec::new());
     if project.name.trim().is_empty() {
         out.0.push(Problem {
@@ -86,13 +94,62 @@ pub fn validate(project: &Project) -> Vec<Problem> {
                 format!("site id {} is used more than once", site.id),
             );
         }
-        validate_site(site, &mut image_ids, &mut footprint_ids, &mut out);
+        validate_site(
+            site,
+            same_file,
+            &mut image_ids,
+            &mut footprint_ids,
+            &mut out,
+        );
     }
     out.0
 }
 
+/// The id counters of a project as its file wrote them (before loading raised them) that are
+/// not above every id in use: another program following them would reuse ids.
+pub fn next_id_problems(project: &Project) -> Vec<Problem> {
+    let next = &project.next_ids;
+    let highest = |ids: &mut dyn Iterator<Item = u32>| ids.max().unwrap_or(0);
+    let sites = &project.sites;
+    let checks = [
+        (
+            "site",
+            next.site,
+            highest(&mut sites.iter().map(|s| s.id.0)),
+        ),
+        (
+            "image",
+            next.image,
+            highest(&mut sites.iter().flat_map(|s| &s.images).map(|i| i.id.0)),
+        ),
+        (
+            "footprint",
+            next.footprint,
+            highest(&mut sites.iter().flat_map(|s| &s.footprints).map(|f| f.id.0)),
+        ),
+        (
+            "marker",
+            next.marker,
+            highest(&mut sites.iter().flat_map(|s| &s.markers).map(|m| m.id.0)),
+        ),
+    ];
+    checks
+        .into_iter()
+        .filter(|&(_, next, highest)| next <= highest)
+        .map(|(kind, next, highest)| Problem {
+            site: None,
+            image: None,
+            footprint: None,
+            message: format!(
+                "next_ids.{kind} is {next}, but {kind} id {highest} is in use (ids would be reused)"
+            ),
+        })
+        .collect()
+}
+
 fn validate_site(
     site: &Site,
+    same_file: &dyn Fn(&str) -> String,
     image_ids: &mut HashSet<ImageId>,
     footprint_ids: &mut HashSet<FootprintId>,
     out: &mut Collector,
@@ -110,12 +167,15 @@ fn validate_site(
         if img.path.trim().is_empty() {
             out.image(sid, img.id, "has an empty path".into());
         }
-        let key = normalize_path(&img.path);
+        let key = same_file(&img.path);
         if let Some(first) = paths.get(&key) {
             out.image(
                 sid,
                 img.id,
-                format!("uses the same file `{}` as image {first}", img.path),
+                format!(
+                    "uses the same file `{}` as image {first}",
+                    shorten_value(&img.path)
+                ),
             );
         } else {
             paths.insert(key, img.id);
@@ -185,14 +245,20 @@ fn validate_site(
         if !reviewers.insert(c.reviewer.as_str()) {
             out.site(
                 sid,
-                format!("reviewer `{}` has two coverage records", c.reviewer),
+                format!(
+                    "reviewer `{}` has two coverage records",
+                    shorten_value(&c.reviewer)
+                ),
             );
         }
         let g = c.grid;
         if !(g.cell.is_finite() && g.cell > 0.0) || g.cols == 0 || g.rows == 0 {
             out.site(
                 sid,
-                format!("the coverage grid of `{}` is empty or invalid", c.reviewer),
+                format!(
+                    "the coverage grid of `{}` is empty or invalid",
+                    shorten_value(&c.reviewer)
+                ),
             );
         }
     }
@@ -251,13 +317,27 @@ fn validate_footprint(site: &Site, fp: &Footprint, out: &mut Collector) {
     }
 }
 
-/// Paths compare equal when they name the same file: `/` and `\` alike, `./` ignored.
-fn normalize_path(p: &str) -> String {
-    p.replace('\\', "/")
-        .split('/')
-        .filter(|c| !c.is_empty() && *c != ".")
-        .collect::<Vec<_>>()
-        .join("/")
+/// Paths compare equal when they name the same file as far as their text tells: `/` and `\`
+/// alike, `.` ignored, `dir/..` removed (`a/../x.png` is `x.png`), an absolute path kept apart
+/// from a relative one.
+pub fn normalize_path(p: &str) -> String {
+    let p = p.replace('\\', "/");
+    let mut parts: Vec<&str> = Vec::new();
+    for c in p.split('/') {
+        match c {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|last| *last != "..") => {
+                parts.pop();
+            }
+            _ => parts.push(c),
+        }
+    }
+    let joined = parts.join("/");
+    if p.starts_with('/') {
+        format!("/{joined}")
+    } else {
+        joined
+    }
 }
 
 #[cfg(test)]
@@ -341,6 +421,40 @@ mod tests {
         let mut p = valid();
         p.sites[0].images[1].path = "./jan.png".into();
         assert!(messages(&p)[0].contains("uses the same file `./jan.png` as image I1"));
+    }
+
+    #[test]
+    fn paths_through_dot_dot_name_the_same_file_and_absolute_ones_differ_from_relative() {
+        assert_eq!(normalize_path("a/../x.png"), normalize_path("./x.png"));
+        assert_eq!(normalize_path("a\\b/../c.png"), "a/c.png");
+        assert_ne!(normalize_path("/x.png"), normalize_path("x.png"));
+        assert_eq!(normalize_path("../x.png"), "../x.png");
+    }
+
+    #[test]
+    fn next_ids_at_or_below_an_id_in_use_are_reported_and_canonical_ones_are_not() {
+        let mut p = valid();
+        assert!(next_id_problems(&p).is_empty());
+        p.next_ids.footprint = 1;
+        let m: Vec<String> = next_id_problems(&p).iter().map(|x| x.to_string()).collect();
+        assert_eq!(
+            m,
+            [
+                "project: next_ids.footprint is 1, but footprint id 1 is in use (ids would be reused)"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_outline_whose_area_overflows_is_reported() {
+        let mut p = valid();
+        p.sites[0].footprints[0].outline =
+            Polygon::rectangle(Point::new(-1e308, -1e308), Point::new(1e308, 1e308));
+        assert!(
+            messages(&p)[0].contains("area is not a finite number"),
+            "{:?}",
+            messages(&p)
+        );
     }
 
     #[test]

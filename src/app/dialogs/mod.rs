@@ -108,7 +108,9 @@ impl Dialogs {
             let modal = egui::Modal::new(egui::Id::unique("message")).show(ctx, |ui| {
                 ui.set_max_width(520.0);
                 ui.heading(title.as_str());
-                ui.label(text.as_str());
+                egui::ScrollArea::vertical()
+                    .max_height(320.0)
+                    .show(ui, |ui| ui.add(egui::Label::new(text.as_str()).wrap()));
                 ui.add_space(8.0);
                 if ui.button("OK").clicked() || ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                     close = true;
