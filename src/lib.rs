@@ -13,6 +13,7 @@ pub mod app;
 pub mod cli;
 pub mod demo;
 pub mod editing;
+pub mod geo;
 pub mod io;
 pub mod model;
 pub mod report;

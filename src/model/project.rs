@@ -61,6 +61,9 @@ pub struct DatedImage {
     /// From this image's pixels into the site frame (not written while it is the identity).
     #[serde(default, skip_serializing_if = "Affine::is_identity")]
     pub to_site: Affine,
+    /// Where the image lies on the ground, when known (not written otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub georef: Option<super::georef::Georef>,
 }
 
 impl Project {
@@ -197,6 +200,7 @@ impl DatedImage {
             date,
             source: String::new(),
             to_site: Affine::IDENTITY,
+            georef: None,
         }
     }
 
