@@ -35,6 +35,11 @@ fn a_merge_conflict_is_resolved_with_one_click_and_undo_brings_it_back() {
             .is_some()
     );
     assert!(h.query_by_label("1 merge conflict(s) to resolve").is_some());
+    assert!(
+        h.query_by_label("kind: mine new, theirs demolished")
+            .is_some(),
+        "the values, not only the field"
+    );
 
     h.get_by_label("Keep theirs").click();
     h.step();

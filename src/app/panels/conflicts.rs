@@ -4,7 +4,8 @@
 use crate::app::actions::Action;
 use crate::app::theme::CONFLICT_COLOR;
 use crate::editing::conflicts::{Resolution, conflicted};
-use crate::model::Site;
+use crate::model::merge::FootprintConflict;
+use crate::model::{Footprint, Site};
 use egui::{RichText, Ui};
 
 /// Lists the site's conflicted footprints with what differs, a Show button and one button per
@@ -40,6 +41,11 @@ pub fn conflicts_ui(ui: &mut Ui, site: &Site) -> Vec<Action> {
                             ui.label(RichText::new(fp.id.to_string()).strong());
                             ui.label(conflict.describe(fp));
                         });
+                        if let FootprintConflict::Theirs(theirs) = conflict {
+                            for line in value_differences(fp, theirs) {
+                                ui.label(RichText::new(line).small());
+                            }
+                        }
                         ui.horizontal(|ui| {
                             if ui.small_button("Show").clicked() {
                                 actions.push(Action::Focus(fp.id));
@@ -74,4 +80,33 @@ pub fn conflicts_ui(ui: &mut Ui, site: &Site) -> Vec<Action> {
                 });
         });
     actions
+}
+
+/// "kind: mine new, theirs renovated" for the fields whose values read as words; an outline
+/// difference is seen on the canvas (theirs dashed).
+fn value_differences(mine: &Footprint, theirs: &Footprint) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut say = |field: &str, a: String, b: String| {
+        if a != b {
+            out.push(format!("{field}: mine {a}, theirs {b}"));
+        }
+    };
+    say("kind", mine.kind.to_string(), theirs.kind.to_string());
+    say(
+        "confidence",
+        mine.confidence.label().into(),
+        theirs.confidence.label().into(),
+    );
+    say("before", mine.before.to_string(), theirs.before.to_string());
+    say("after", mine.after.to_string(), theirs.after.to_string());
+    let short = |t: &str| {
+        let one: String = t.chars().take(40).collect();
+        if t.chars().count() > 40 {
+            format!("\"{one}…\"")
+        } else {
+            format!("\"{one}\"")
+        }
+    };
+    say("note", short(&mine.note), short(&theirs.note));
+    out
 }
