@@ -35,19 +35,6 @@ fn exact_points(t: &Affine, image: &[(f64, f64)]) -> Vec<TiePoint> {
         .collect()
 }
 
-fn close(a: &Affine, b: &Affine, tol: f64) -> bool {
-    [
-        (a.xx, b.xx),
-        (a.xy, b.xy),
-        (a.tx, b.tx),
-        (a.yx, b.yx),
-        (a.yy, b.yy),
-        (a.ty, b.ty),
-    ]
-    .iter()
-    .all(|(p, q)| (p - q).abs() <= tol)
-}
-
 const CORNERS: [(f64, f64); 5] = [
     (10.0, 20.0),
     (4800.0, 35.0),
@@ -60,7 +47,11 @@ const CORNERS: [(f64, f64); 5] = [
 fn a_known_affine_is_recovered_from_exact_tie_points() {
     let t = known();
     let fit = fit_affine(&exact_points(&t, &CORNERS)).unwrap();
-    assert!(close(&fit.to_site, &t, 1e-9), "{:?} vs {t:?}", fit.to_site);
+    assert!(
+        fit.to_site.approx_eq(&t, 1e-9),
+        "{:?} vs {t:?}",
+        fit.to_site
+    );
     assert!(fit.rms < 1e-9);
     assert!(fit.residuals.iter().all(|r| *r < 1e-9));
 }
@@ -69,7 +60,7 @@ fn a_known_affine_is_recovered_from_exact_tie_points() {
 fn three_points_determine_the_affine_exactly() {
     let t = known();
     let fit = fit_affine(&exact_points(&t, &CORNERS[..3])).unwrap();
-    assert!(close(&fit.to_site, &t, 1e-9));
+    assert!(fit.to_site.approx_eq(&t, 1e-9));
 }
 
 #[test]
@@ -151,7 +142,7 @@ proptest! {
             .map(|(x, y)| (x + ox, y + oy))
             .collect();
         let fit = fit_affine(&exact_points(&t, &image)).unwrap();
-        prop_assert!(close(&fit.to_site, &t, 1e-6), "{:?} vs {:?}", fit.to_site, t);
+        prop_assert!(fit.to_site.approx_eq(&t, 1e-6), "{:?} vs {:?}", fit.to_site, t);
         prop_assert!(fit.rms < 1e-6);
     }
 }

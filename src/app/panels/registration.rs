@@ -63,7 +63,7 @@ pub fn registration_ui(ui: &mut Ui, tool: &RegistrationTool, site: &Site) -> Vec
                         let text = residual_text(f.residuals[i], metres);
                         if flagged {
                             ui.label(
-                                RichText::new(format!("{text}  ⚠ worst")).color(WARNING_COLOR),
+                                RichText::new(format!("{text}  ! worst")).color(WARNING_COLOR),
                             );
                         } else {
                             ui.label(text);
@@ -74,7 +74,7 @@ pub fn registration_ui(ui: &mut Ui, tool: &RegistrationTool, site: &Site) -> Vec
                     }
                 }
                 if ui
-                    .small_button("✖")
+                    .small_button("−")
                     .on_hover_text("Delete this pair")
                     .clicked()
                 {
