@@ -177,6 +177,16 @@ pub enum Action {
     ToggleCoverageCell,
     /// Mark every cell in view checked.
     CheckCellsInView,
+    /// Enter registration mode for the compared non-reference image.
+    StartRegistration,
+    /// Drop one tie point pair of the registration under way.
+    RemoveTiePoint(usize),
+    /// Apply the registration under way (one undo step) and leave the mode.
+    ApplyRegistration,
+    /// Put the compared non-reference image back on the identity.
+    ResetRegistration,
+    /// Shift the compared non-reference image by site pixels (one undo step).
+    NudgeImage(f64, f64),
     /// Settle a footprint a git merge kept in two versions (one undo step).
     ResolveConflict {
         site: SiteId,

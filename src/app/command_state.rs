@@ -55,6 +55,7 @@ impl SiteDiffApp {
             (Command::ReviewComment, _) if ids.is_empty() && !self.review.active => {
                 Err("Select a footprint first.".into())
             }
+            (cmd, _) if is_image_transform_command(cmd) => self.registration_status(),
             (Command::Undo, _) => doc
                 .history()
                 .can_undo()
@@ -122,6 +123,24 @@ fn changes_project(cmd: Command) -> bool {
                 | Command::AddSite
                 | Command::RenameSite
         )
+        || is_image_transform_command(cmd)
+}
+
+/// Commands that change a dated image's transform into the site frame (registration).
+fn is_image_transform_command(cmd: Command) -> bool {
+    matches!(
+        cmd,
+        Command::RegisterImage
+            | Command::ResetRegistration
+            | Command::NudgeImageLeft
+            | Command::NudgeImageRight
+            | Command::NudgeImageUp
+            | Command::NudgeImageDown
+            | Command::NudgeImageLeftFar
+            | Command::NudgeImageRightFar
+            | Command::NudgeImageUpFar
+            | Command::NudgeImageDownFar
+    )
 }
 
 /// Commands refused while review mode locks geometry.

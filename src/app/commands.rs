@@ -35,6 +35,22 @@ const fn shift(key: Key) -> KeyChord {
 const fn cmd(key: Key) -> KeyChord {
     KeyChord { key, mods: CMD }
 }
+const fn alt(key: Key) -> KeyChord {
+    KeyChord {
+        key,
+        mods: Modifiers::ALT,
+    }
+}
+const fn alt_shift(key: Key) -> KeyChord {
+    KeyChord {
+        key,
+        mods: Modifiers {
+            alt: true,
+            shift: true,
+            ..Modifiers::NONE
+        },
+    }
+}
 const fn cmd_shift(key: Key) -> KeyChord {
     KeyChord {
         key,
@@ -193,6 +209,16 @@ pub enum Command {
     AddImages,
     AddSite,
     RenameSite,
+    RegisterImage,
+    ResetRegistration,
+    NudgeImageLeft,
+    NudgeImageRight,
+    NudgeImageUp,
+    NudgeImageDown,
+    NudgeImageLeftFar,
+    NudgeImageRightFar,
+    NudgeImageUpFar,
+    NudgeImageDownFar,
     SideBySide,
     Swipe,
     Blink,
@@ -288,6 +314,16 @@ pub const TABLE: &[Spec] = &[
     spec!(AddImages, Sites, "Add images to this site…", [cmd(Key::I)], "Add dated images to the current site"),
     spec!(AddSite, Sites, "Add a site…", [cmd_shift(Key::N)], "Add a site with its images"),
     spec!(RenameSite, Sites, "Rename this site…", [k(Key::F2)], "Rename the current site"),
+    spec!(RegisterImage, Sites, "Register image…", [cmd(Key::G)], "Tie points: click a feature in the reference pane, then in the other; 3+ pairs fit the compared image into the site frame"),
+    spec!(ResetRegistration, Sites, "Reset registration", [], "Put the compared (non-reference) image back on the identity transform"),
+    spec!(NudgeImageLeft, Sites, "Shift image left", [alt(Key::ArrowLeft)], "Shift the compared non-reference image 1 site pixel (a quick offset fix)"),
+    spec!(NudgeImageRight, Sites, "Shift image right", [alt(Key::ArrowRight)], "Shift the compared non-reference image 1 site pixel"),
+    spec!(NudgeImageUp, Sites, "Shift image up", [alt(Key::ArrowUp)], "Shift the compared non-reference image 1 site pixel"),
+    spec!(NudgeImageDown, Sites, "Shift image down", [alt(Key::ArrowDown)], "Shift the compared non-reference image 1 site pixel"),
+    spec!(NudgeImageLeftFar, Sites, "Shift image left 10 px", [alt_shift(Key::ArrowLeft)], "Shift the compared non-reference image 10 site pixels"),
+    spec!(NudgeImageRightFar, Sites, "Shift image right 10 px", [alt_shift(Key::ArrowRight)], "Shift the compared non-reference image 10 site pixels"),
+    spec!(NudgeImageUpFar, Sites, "Shift image up 10 px", [alt_shift(Key::ArrowUp)], "Shift the compared non-reference image 10 site pixels"),
+    spec!(NudgeImageDownFar, Sites, "Shift image down 10 px", [alt_shift(Key::ArrowDown)], "Shift the compared non-reference image 10 site pixels"),
     spec!(SideBySide, Compare, "Side by side", [k(Key::Num1)], "Before left, after right, linked"),
     spec!(Swipe, Compare, "Swipe", [k(Key::Num2)], "One pane; drag the divider between the dates"),
     spec!(Blink, Compare, "Blink", [k(Key::Num3)], "One pane flipping between the dates"),
@@ -355,6 +391,21 @@ pub const TOOL_KEYS: &[(ToolKind, KeyChord, &str)] = &[
     ),
     (ToolKind::Polygon, k(Key::Delete), "Remove the last corner"),
     (ToolKind::Marker, k(Key::Escape), "Drop the area being marked"),
+    (
+        ToolKind::Registration,
+        k(Key::Escape),
+        "Drop the unpaired click; then leave registration unchanged",
+    ),
+    (
+        ToolKind::Registration,
+        k(Key::Backspace),
+        "Drop the unpaired click, else the last pair",
+    ),
+    (
+        ToolKind::Registration,
+        k(Key::Delete),
+        "Drop the unpaired click, else the last pair",
+    ),
 ];
 
 /// Pointer gestures, for the F1 sheet (they are bindings too, just not keys).
@@ -465,6 +516,16 @@ impl Command {
             C::AddImages => Action::ShowAddImages,
             C::AddSite => Action::ShowAddSite,
             C::RenameSite => Action::ShowRenameSite,
+            C::RegisterImage => Action::StartRegistration,
+            C::ResetRegistration => Action::ResetRegistration,
+            C::NudgeImageLeft => Action::NudgeImage(-1.0, 0.0),
+            C::NudgeImageRight => Action::NudgeImage(1.0, 0.0),
+            C::NudgeImageUp => Action::NudgeImage(0.0, -1.0),
+            C::NudgeImageDown => Action::NudgeImage(0.0, 1.0),
+            C::NudgeImageLeftFar => Action::NudgeImage(-10.0, 0.0),
+            C::NudgeImageRightFar => Action::NudgeImage(10.0, 0.0),
+            C::NudgeImageUpFar => Action::NudgeImage(0.0, -10.0),
+            C::NudgeImageDownFar => Action::NudgeImage(0.0, 10.0),
             C::SideBySide => Action::SetMode(CompareMode::SideBySide),
             C::Swipe => Action::SetMode(CompareMode::Swipe),
             C::Blink => Action::SetMode(CompareMode::Blink),
@@ -507,6 +568,7 @@ impl Command {
             ToolKind::Building => Command::ToolBuilding,
             ToolKind::Polygon => Command::ToolPolygon,
             ToolKind::Marker => Command::ToolMarker,
+            ToolKind::Registration => Command::RegisterImage,
         }
     }
 

@@ -255,7 +255,10 @@ impl SiteDiffApp {
             Action::Retry(path) => self.images.forget(&path),
             Action::ExportReport(dir) => self.start_report(ctx, dir),
             other => {
-                let Some(other) = self.handle_review(other) else {
+                let Some(other) = self
+                    .handle_registration(other)
+                    .and_then(|other| self.handle_review(other))
+                else {
                     return;
                 };
                 if self.geometry_locked() && super::review::is_locked_out(&other) {

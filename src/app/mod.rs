@@ -13,6 +13,7 @@ pub mod dialogs;
 pub mod frame_stats;
 mod handle;
 mod handle_edit;
+mod handle_registration;
 pub mod imagery;
 mod menu;
 pub mod panels;
@@ -490,6 +491,10 @@ impl SiteDiffApp {
                     .resizable(true)
                     .default_size(330.0)
                     .show(ui, |ui| {
+                        if let Tool::Registration(t) = &self.tool {
+                            actions.extend(panels::registration::registration_ui(ui, t, site));
+                            ui.separator();
+                        }
                         if self.review.active {
                             let input = panels::review_queue::QueueInput {
                                 project: doc.project(),
@@ -628,6 +633,7 @@ impl SiteDiffApp {
         for action in actions {
             self.handle(&ctx, action);
         }
+        self.keep_registration_in_step();
         if self.review.active
             && let Some(again) = self.track_coverage(ctx.input(|i| i.time))
         {

@@ -571,7 +571,7 @@ impl SiteDiffApp {
         }
     }
 
-    fn current_site(&self) -> Option<&crate::model::Site> {
+    pub(super) fn current_site(&self) -> Option<&crate::model::Site> {
         let doc = self.doc.as_ref()?;
         self.pair.site.and_then(|id| doc.project().site(id))
     }

@@ -5,6 +5,7 @@ use super::footprint::Footprint;
 use super::ids::{FootprintId, ImageId, SiteId};
 use super::marker::{Coverage, CoverageGrid, Marker};
 use super::project::{DatedImage, Project, Site};
+use super::transform::Affine;
 use std::collections::BTreeSet;
 
 /// One change to a project. One user gesture (a whole polygon, a whole drag, a relink) is one
@@ -38,6 +39,13 @@ pub enum Edit {
     ReplaceImage {
         site: SiteId,
         image: DatedImage,
+    },
+    /// Sets a dated image's transform into the site frame (registration, a nudge, a reset).
+    /// The reference image keeps the identity: its pixel frame *is* the site frame.
+    SetImageTransform {
+        site: SiteId,
+        image: ImageId,
+        to_site: Affine,
     },
     /// Which image's pixel frame is the site frame.
     SetReferenceImage {
@@ -93,6 +101,13 @@ pub enum EditError {
     },
     #[error("image {0} is the site's reference image; choose another reference first")]
     ImageIsReference(ImageId),
+    #[error(
+        "image {0} is the site's reference image: its pixel frame is the site frame, so it \
+         cannot be registered (register the other images to it, or choose another reference)"
+    )]
+    ReferenceNotRegistrable(ImageId),
+    #[error("the transform for image {0} is not usable (not finite, or it flattens the image)")]
+    UnusableTransform(ImageId),
     #[error(
         "the project is open read-only (another window holds it); Save As makes a copy you can edit"
     )]
@@ -228,6 +243,26 @@ impl Edit {
                     .ok_or(EditError::NoSuchImage(image.id))?;
                 let old = std::mem::replace(slot, image);
                 Ok(Edit::ReplaceImage { site, image: old })
+            }
+            Edit::SetImageTransform {
+                site,
+                image,
+                to_site,
+            } => {
+                let s = project.site_mut(site).ok_or(EditError::NoSuchSite(site))?;
+                if !to_site.is_usable() {
+                    return Err(EditError::UnusableTransform(image));
+                }
+                if s.reference_image == Some(image) && !to_site.is_identity() {
+                    return Err(EditError::ReferenceNotRegistrable(image));
+                }
+                let slot = s.image_mut(image).ok_or(EditError::NoSuchImage(image))?;
+                let old = std::mem::replace(&mut slot.to_site, to_site);
+                Ok(Edit::SetImageTransform {
+                    site,
+                    image,
+                    to_site: old,
+                })
             }
             Edit::SetReferenceImage { site, image } => {
                 let s = project.site_mut(site).ok_or(EditError::NoSuchSite(site))?;
@@ -369,6 +404,9 @@ impl Edit {
             Edit::RemoveImage { site, id } => {
                 t.images.insert((*site, *id));
             }
+            Edit::SetImageTransform { site, image, .. } => {
+                t.images.insert((*site, *image));
+            }
             Edit::SetReferenceImage { site, .. } | Edit::RenameSite { site, .. } => {
                 t.sites.insert(*site);
             }
@@ -398,6 +436,10 @@ impl Edit {
             Edit::AddImage { image, .. } => format!("add image {}", image.file_name()),
             Edit::RemoveImage { id, .. } => format!("remove image {id}"),
             Edit::ReplaceImage { image, .. } => format!("change image {}", image.id),
+            Edit::SetImageTransform { image, to_site, .. } if to_site.is_identity() => {
+                format!("reset the registration of image {image}")
+            }
+            Edit::SetImageTransform { image, .. } => format!("register image {image}"),
             Edit::SetReferenceImage { .. } => "change the reference image".to_string(),
             Edit::AddSite(site) => format!("add site {}", site.name),
             Edit::RemoveSite(id) => format!("remove site {id}"),

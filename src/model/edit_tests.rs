@@ -427,6 +427,106 @@ fn content(p: &Project) -> Project {
     c
 }
 
+fn registered() -> crate::model::Affine {
+    crate::model::Affine {
+        xx: 1.02,
+        xy: -0.03,
+        tx: 14.5,
+        yx: 0.04,
+        yy: 0.98,
+        ty: -7.25,
+    }
+}
+
+#[test]
+fn setting_an_image_transform_is_undone_by_its_inverse_and_touches_the_image() {
+    let mut p = project();
+    let before = p.clone();
+    let set = Edit::SetImageTransform {
+        site: SiteId(1),
+        image: ImageId(2),
+        to_site: registered(),
+    };
+    let touched = set.touched();
+    assert!(touched.images.contains(&(SiteId(1), ImageId(2))));
+    assert_eq!(set.describe(), "register image I2");
+    let inverse = set.apply(&mut p).unwrap();
+    assert_eq!(p.sites[0].images[1].to_site, registered());
+    assert_eq!(inverse.touched(), touched);
+    assert_eq!(inverse.describe(), "reset the registration of image I2");
+    inverse.apply(&mut p).unwrap();
+    assert_eq!(p, before);
+}
+
+#[test]
+fn a_transform_set_through_the_history_is_undone_and_redone() {
+    let mut p = project();
+    let mut h = History::new();
+    let set = |to_site| Edit::SetImageTransform {
+        site: SiteId(1),
+        image: ImageId(2),
+        to_site,
+    };
+    h.apply(&mut p, set(registered())).unwrap();
+    h.apply(&mut p, set(crate::model::Affine::translation(1.0, 0.0)))
+        .unwrap();
+    assert!(h.undo(&mut p).unwrap());
+    assert_eq!(p.sites[0].images[1].to_site, registered());
+    assert!(h.undo(&mut p).unwrap());
+    assert!(p.sites[0].images[1].to_site.is_identity());
+    assert!(h.redo(&mut p).unwrap());
+    assert_eq!(p.sites[0].images[1].to_site, registered());
+}
+
+#[test]
+fn the_reference_image_cannot_be_registered_but_may_be_set_to_the_identity() {
+    let mut p = project();
+    let before = p.clone();
+    let err = Edit::SetImageTransform {
+        site: SiteId(1),
+        image: ImageId(1),
+        to_site: registered(),
+    }
+    .apply(&mut p)
+    .unwrap_err();
+    assert_eq!(err, EditError::ReferenceNotRegistrable(ImageId(1)));
+    assert!(err.to_string().contains("reference image"), "{err}");
+    assert_eq!(p, before);
+    Edit::SetImageTransform {
+        site: SiteId(1),
+        image: ImageId(1),
+        to_site: crate::model::Affine::IDENTITY,
+    }
+    .apply(&mut p)
+    .unwrap();
+    assert_eq!(p, before);
+}
+
+#[test]
+fn a_singular_transform_or_a_missing_image_is_refused() {
+    let mut p = project();
+    let before = p.clone();
+    let flat = Edit::SetImageTransform {
+        site: SiteId(1),
+        image: ImageId(2),
+        to_site: crate::model::Affine::scale(0.0, 1.0),
+    };
+    assert_eq!(
+        flat.apply(&mut p),
+        Err(EditError::UnusableTransform(ImageId(2)))
+    );
+    let missing = Edit::SetImageTransform {
+        site: SiteId(1),
+        image: ImageId(9),
+        to_site: registered(),
+    };
+    assert_eq!(
+        missing.apply(&mut p),
+        Err(EditError::NoSuchImage(ImageId(9)))
+    );
+    assert_eq!(p, before);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 

@@ -16,6 +16,7 @@ pub mod merge;
 mod merge_ids;
 pub mod orthogonalize;
 mod project;
+pub mod registration;
 pub mod review;
 mod self_intersection;
 pub mod shorten;

@@ -62,6 +62,13 @@ impl Affine {
         )
     }
 
+    /// Every coefficient within `tol` of `other`'s (for tests and for "did the fit change").
+    pub fn approx_eq(&self, other: &Affine, tol: f64) -> bool {
+        let a = [self.xx, self.xy, self.tx, self.yx, self.yy, self.ty];
+        let b = [other.xx, other.xy, other.tx, other.yx, other.yy, other.ty];
+        a.iter().zip(b).all(|(p, q)| (p - q).abs() <= tol)
+    }
+
     pub fn determinant(&self) -> f64 {
         self.xx * self.yy - self.xy * self.yx
     }

@@ -29,7 +29,9 @@ pub fn tool_actions(result: ToolOutput) -> Vec<Action> {
 
 pub(super) fn cursor_for(tool: &Tool, hover: Option<&Hit>, dragging: bool) -> CursorIcon {
     match tool.kind() {
-        ToolKind::Building | ToolKind::Polygon | ToolKind::Marker => CursorIcon::Crosshair,
+        ToolKind::Building | ToolKind::Polygon | ToolKind::Marker | ToolKind::Registration => {
+            CursorIcon::Crosshair
+        }
         ToolKind::Select if dragging => CursorIcon::Grabbing,
         ToolKind::Select => match hover.map(|h| h.part) {
             Some(HitPart::Vertex(_)) | Some(HitPart::Midpoint(_)) => CursorIcon::Crosshair,

@@ -1,10 +1,10 @@
 //! Paints what a tool shows while a gesture is under way: the shape being drawn with its rubber
 //! band, the outline being dragged, handles on the selection, the snap marker, the selection box.
 
-use crate::app::theme::{DRAWING_COLOR, INVALID_COLOR, SNAP_COLOR};
+use crate::app::theme::{DRAWING_COLOR, INVALID_COLOR, SNAP_COLOR, WARNING_COLOR};
 use crate::app::view::ViewTransform;
 use crate::editing::snap::SnapKind;
-use crate::editing::tools::{HandleKind, PathStyle, PreviewShape};
+use crate::editing::tools::{HandleKind, PathStyle, PreviewShape, TieMark};
 use egui::{Color32, Pos2, Rect, Shape, Stroke, StrokeKind, Vec2};
 
 /// Handle size in screen points.
@@ -123,6 +123,9 @@ pub fn paint_preview(
                     }
                 }
             }
+            PreviewShape::TiePoint { at, number, mark } => {
+                paint_tie_point(painter, to_screen(*at), *number, *mark);
+            }
             PreviewShape::SelectBox(bb) => {
                 let r = Rect::from_two_pos(to_screen(bb.min), to_screen(bb.max));
                 painter.rect_filled(r, 0.0, Color32::from_rgba_unmultiplied(120, 170, 255, 30));
@@ -135,4 +138,29 @@ pub fn paint_preview(
             }
         }
     }
+}
+
+/// A registration tie point: a ringed cross with its number; the pending one hollow, the worst
+/// in the warning colour.
+fn paint_tie_point(painter: &egui::Painter, p: Pos2, number: usize, mark: TieMark) {
+    let color = match mark {
+        TieMark::Pending => Color32::from_rgb(120, 230, 255),
+        TieMark::Placed => Color32::from_rgb(80, 255, 120),
+        TieMark::Worst => WARNING_COLOR,
+    };
+    let halo = Stroke::new(4.0, Color32::from_black_alpha(170));
+    let line = Stroke::new(1.5, color);
+    for stroke in [halo, line] {
+        painter.circle_stroke(p, 7.0, stroke);
+        painter.line_segment([p - Vec2::new(11.0, 0.0), p + Vec2::new(11.0, 0.0)], stroke);
+        painter.line_segment([p - Vec2::new(0.0, 11.0), p + Vec2::new(0.0, 11.0)], stroke);
+    }
+    let text = painter.layout_no_wrap(number.to_string(), egui::FontId::proportional(13.0), color);
+    let at = p + Vec2::new(9.0, -9.0 - text.size().y);
+    painter.rect_filled(
+        Rect::from_min_size(at, text.size()).expand(2.0),
+        2.0,
+        Color32::from_black_alpha(170),
+    );
+    painter.galley(at, text, color);
 }

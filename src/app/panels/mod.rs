@@ -5,6 +5,7 @@ pub mod conflicts;
 pub mod footprint_list;
 pub mod inspector;
 pub mod markers;
+pub mod registration;
 pub mod review_queue;
 pub mod sites;
 pub mod status;

@@ -7,11 +7,13 @@
 mod building;
 mod marker;
 mod polygon;
+pub mod registration;
 mod select;
 
 pub use building::{BuildingTool, rectangle_from_wall};
 pub use marker::MarkerTool;
 pub use polygon::PolygonTool;
+pub use registration::{RegistrationTool, TieMark};
 pub use select::SelectTool;
 
 use super::Side;
@@ -29,6 +31,9 @@ pub enum ToolKind {
     Polygon,
     /// A reviewer's "missed change" marker.
     Marker,
+    /// Tie points between the reference image and another (entered with its image, from the
+    /// Sites menu).
+    Registration,
 }
 
 impl ToolKind {
@@ -41,6 +46,7 @@ impl ToolKind {
             ToolKind::Building => "Building",
             ToolKind::Polygon => "Polygon",
             ToolKind::Marker => "Missed change",
+            ToolKind::Registration => "Registration",
         }
     }
 
@@ -58,6 +64,9 @@ impl ToolKind {
             }
             ToolKind::Marker => {
                 "Mark where the analyst missed a change: click a spot or drag around an area, then add a note"
+            }
+            ToolKind::Registration => {
+                "Click a feature in the reference pane, then the same feature in the other pane; three pairs or more, then Apply"
             }
         }
     }
@@ -200,6 +209,12 @@ pub enum PreviewShape {
         kind: SnapKind,
     },
     SelectBox(BoundingBox),
+    /// A numbered registration tie point.
+    TiePoint {
+        at: Point,
+        number: usize,
+        mark: TieMark,
+    },
 }
 
 /// The active tool and its state.
@@ -209,6 +224,7 @@ pub enum Tool {
     Building(BuildingTool),
     Polygon(PolygonTool),
     Marker(MarkerTool),
+    Registration(RegistrationTool),
 }
 
 impl Default for Tool {
@@ -224,6 +240,8 @@ impl Tool {
             ToolKind::Building => Tool::Building(BuildingTool::default()),
             ToolKind::Polygon => Tool::Polygon(PolygonTool::default()),
             ToolKind::Marker => Tool::Marker(MarkerTool::default()),
+            // Registration needs its image: see `RegistrationTool::new`.
+            ToolKind::Registration => Tool::Select(SelectTool::default()),
         }
     }
 
@@ -233,6 +251,7 @@ impl Tool {
             Tool::Building(_) => ToolKind::Building,
             Tool::Polygon(_) => ToolKind::Polygon,
             Tool::Marker(_) => ToolKind::Marker,
+            Tool::Registration(_) => ToolKind::Registration,
         }
     }
 
@@ -243,6 +262,7 @@ impl Tool {
             Tool::Building(t) => t.busy(),
             Tool::Polygon(t) => t.busy(),
             Tool::Marker(t) => t.busy(),
+            Tool::Registration(t) => t.busy(),
         }
     }
 
@@ -252,6 +272,7 @@ impl Tool {
             Tool::Building(t) => t.pointer(event, mods, ctx),
             Tool::Polygon(t) => t.pointer(event, mods, ctx),
             Tool::Marker(t) => t.pointer(event, ctx),
+            Tool::Registration(t) => t.pointer(event, ctx),
         }
     }
 
@@ -262,6 +283,7 @@ impl Tool {
             Tool::Building(t) => t.key(key, ctx),
             Tool::Polygon(t) => t.key(key, ctx),
             Tool::Marker(t) => t.key(key, ctx),
+            Tool::Registration(t) => t.key(key, ctx),
         }
     }
 
@@ -271,6 +293,7 @@ impl Tool {
             Tool::Building(t) => t.preview(ctx),
             Tool::Polygon(t) => t.preview(ctx),
             Tool::Marker(t) => t.preview(ctx),
+            Tool::Registration(t) => t.preview(ctx),
         }
     }
 
@@ -281,6 +304,7 @@ impl Tool {
             Tool::Building(t) => t.status(),
             Tool::Polygon(t) => t.status(),
             Tool::Marker(t) => t.status(),
+            Tool::Registration(t) => t.status(),
         }
     }
 }
