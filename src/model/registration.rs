@@ -8,7 +8,6 @@
 //! coordinate.
 
 use super::geometry::Point;
-use super::project::Site;
 use super::transform::Affine;
 
 /// The fewest tie points that determine an affine transform (six unknowns, two per point).
@@ -127,15 +126,6 @@ pub fn fit_affine(points: &[TiePoint]) -> Result<Fit, FitError> {
         rms,
         worst,
     })
-}
-
-/// How many metres one site pixel spans on the ground, when the site is georeferenced.
-///
-/// Always `None` for now: georeferencing (reading a GeoTIFF's or world file's ground sampling
-/// distance for the reference image) will provide it, and residuals are then shown in metres
-/// as well as pixels.
-pub fn metres_per_site_pixel(_site: &Site) -> Option<f64> {
-    None
 }
 
 #[cfg(test)]

@@ -134,3 +134,40 @@ fn alt_arrows_nudge_the_after_image_one_undo_step_each() {
     h.step();
     assert!(after_transform(h.state()).is_identity());
 }
+
+#[test]
+fn on_a_georeferenced_site_residuals_are_also_given_in_metres() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = crate::support::project_on_disk(dir.path());
+    let mut project = sitediff::io::load_project(&path).unwrap();
+    // Half-metre pixels in UTM zone 15N.
+    project.sites[0].images[0].georef = Some(sitediff::model::Georef {
+        epsg: 32615,
+        pixel_to_map: Affine {
+            xx: 0.5,
+            xy: 0.0,
+            tx: 360_000.0,
+            yx: 0.0,
+            yy: -0.5,
+            ty: 4_104_000.0,
+        },
+        source: sitediff::model::GeorefSource::GeoTiff,
+    });
+    sitediff::io::save_project(&project, &path).unwrap();
+    let mut h = harness_for(&path);
+    step_until(&mut h, "images to load", loaded);
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::G);
+    h.step();
+    // Three pairs 4 px apart: an exact fit (a shift), residuals 0.
+    for (x, y) in [(100.0, 100.0), (500.0, 120.0), (300.0, 400.0)] {
+        let s = Point::new(x, y);
+        let left = screen_of(h.state(), 0, s);
+        click_at(&mut h, left);
+        let right = screen_of(h.state(), 1, Point::new(x + 4.0, y));
+        click_at(&mut h, right);
+    }
+    assert!(
+        h.query_by_label_contains("RMS 0.00 px · 0.00 m").is_some(),
+        "metres beside pixels"
+    );
+}

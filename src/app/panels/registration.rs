@@ -5,7 +5,7 @@
 use crate::app::actions::Action;
 use crate::app::theme::WARNING_COLOR;
 use crate::editing::tools::RegistrationTool;
-use crate::model::registration::{MIN_TIE_POINTS, metres_per_site_pixel};
+use crate::model::registration::MIN_TIE_POINTS;
 use crate::model::{Affine, Site};
 use egui::{RichText, Ui};
 
@@ -37,7 +37,16 @@ pub fn registration_ui(ui: &mut Ui, tool: &RegistrationTool, site: &Site) -> Vec
         .small(),
     );
     let fit = tool.fit();
-    let metres = metres_per_site_pixel(site);
+    // Metres per site pixel where the site is on the ground, taken at the first tie point.
+    let metres = crate::geo::SiteGeo::of_site(site)
+        .and_then(Result::ok)
+        .and_then(|geo| {
+            let at = tool
+                .pairs()
+                .first()
+                .map_or_else(Default::default, |p| p.site);
+            geo.metres_per_site_pixel(at).ok()
+        });
     let pairs = tool.pairs();
     let worst = fit
         .as_ref()
