@@ -114,3 +114,10 @@ fn a_fit_through_collinear_points_is_refused() {
         .collect();
     assert_eq!(fit_affine(&pairs), None);
 }
+
+#[test]
+fn the_crss_the_readme_names_are_known() {
+    for epsg in [4326, 32615, 32618, 32733, 27700, 2154, 3857] {
+        assert!(Crs::from_epsg(epsg).is_ok(), "EPSG:{epsg}");
+    }
+}
