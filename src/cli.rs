@@ -15,6 +15,7 @@ macro_rules! say {
     ($w:expr, $($arg:tt)*) => {{ let _ = writeln!($w, $($arg)*); }};
 }
 
+mod ground;
 mod grow;
 mod images;
 mod merge;
@@ -68,6 +69,10 @@ pub enum Command {
         /// Overwrite an existing project file.
         #[arg(long)]
         force: bool,
+        /// The CRS of world files beside the images (`.pgw`, `.jgw`, `.tfw`, `.wld`), which carry
+        /// none: EPSG:CODE, e.g. EPSG:32615. GeoTIFFs name their own.
+        #[arg(long, value_name = "EPSG:CODE", value_parser = images::parse_crs)]
+        crs: Option<u32>,
         /// The site's images, any order (the earliest becomes the reference).
         #[arg(required = true, num_args = 1..)]
         images: Vec<PathBuf>,
@@ -130,6 +135,10 @@ pub enum Command {
         /// given or just its file name. Otherwise dates come from file names, EXIF or TIFF tags.
         #[arg(long = "date", value_name = "IMAGE=DATE")]
         dates: Vec<DateOverride>,
+        /// The CRS of world files beside the images (`.pgw`, `.jgw`, `.tfw`, `.wld`), which carry
+        /// none: EPSG:CODE, e.g. EPSG:32615. GeoTIFFs name their own.
+        #[arg(long, value_name = "EPSG:CODE", value_parser = images::parse_crs)]
+        crs: Option<u32>,
         /// The images to add, any order.
         #[arg(required = true, num_args = 1..)]
         images: Vec<PathBuf>,
@@ -146,6 +155,10 @@ pub enum Command {
         /// given or just its file name.
         #[arg(long = "date", value_name = "IMAGE=DATE")]
         dates: Vec<DateOverride>,
+        /// The CRS of world files beside the images (`.pgw`, `.jgw`, `.tfw`, `.wld`), which carry
+        /// none: EPSG:CODE, e.g. EPSG:32615. GeoTIFFs name their own.
+        #[arg(long, value_name = "EPSG:CODE", value_parser = images::parse_crs)]
+        crs: Option<u32>,
         /// The site's images, any order.
         images: Vec<PathBuf>,
     },
@@ -245,9 +258,10 @@ pub fn run(cli: Cli) -> Outcome {
             name,
             dates,
             force,
+            crs,
             images,
         } => cmd_new(
-            &project, &site, name, &dates, force, &images, &mut out, &mut err,
+            &project, &site, name, &dates, force, crs, &images, &mut out, &mut err,
         ),
         Command::Validate { projects, no_files } => {
             validate::cmd_validate(&projects, !no_files, &mut out, &mut err)
@@ -259,18 +273,20 @@ pub fn run(cli: Cli) -> Outcome {
             project,
             site,
             dates,
+            crs,
             images,
         } => exit_code(
-            grow::add_image(&project, &site, &images, &dates, &mut out),
+            grow::add_image(&project, &site, &images, &dates, crs, &mut out),
             &mut err,
         ),
         Command::AddSite {
             project,
             name,
             dates,
+            crs,
             images,
         } => exit_code(
-            grow::add_site(&project, &name, &images, &dates, &mut out),
+            grow::add_site(&project, &name, &images, &dates, crs, &mut out),
             &mut err,
         ),
         Command::RenameSite {
@@ -308,6 +324,7 @@ fn cmd_new(
     name: Option<String>,
     dates: &[DateOverride],
     force: bool,
+    crs: Option<u32>,
     images: &[PathBuf],
     out: Out,
     err: Out,
@@ -326,7 +343,7 @@ fn cmd_new(
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "Untitled".into())
     });
-    let wanted = match prepare_images(images, dates) {
+    let wanted = match prepare_images(images, dates, crs) {
         Ok(w) => w,
         Err(stop) => return stop.report(err),
     };
@@ -369,6 +386,9 @@ struct ImageStats {
     height: Option<u32>,
     /// Why the size is unknown, when it is.
     error: Option<String>,
+    /// CRS, pixel size and footprint on the ground, when georeferenced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ground: Option<ground::ImageGround>,
 }
 
 #[derive(Serialize)]
@@ -379,6 +399,9 @@ struct SiteStats {
     #[serde(flatten)]
     counts: SiteCounts,
     reviewed_percent: f64,
+    /// Footprint areas in square metres, when the reference image is georeferenced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ground: Option<ground::SiteGround>,
 }
 
 #[derive(Serialize)]
@@ -412,12 +435,17 @@ fn cmd_stats(path: &Path, json: bool, out: Out, err: Out) -> u8 {
                                 date: img.date.to_string(),
                                 width: probed.as_ref().ok().map(|i| i.width),
                                 height: probed.as_ref().ok().map(|i| i.height),
+                                ground: ground::ImageGround::of(
+                                    img,
+                                    probed.as_ref().ok().map(|i| (i.width, i.height)),
+                                ),
                                 error: probed.err().map(|e| e.to_string()),
                             }
                         })
                         .collect(),
                     reviewed_percent: (counts.reviewed_fraction() * 1000.0).round() / 10.0,
                     counts,
+                    ground: ground::SiteGround::of(site),
                 }
             })
             .collect(),
@@ -443,6 +471,9 @@ fn cmd_stats(path: &Path, json: bool, out: Out, err: Out) -> u8 {
                 _ => "size unknown".into(),
             };
             say!(out, "    I{}  {}  {}  {}", i.id, i.date, i.path, size);
+            if let Some(g) = &i.ground {
+                say!(out, "        {}", g.text());
+            }
         }
         let c = &s.counts;
         say!(out, "  footprints: {}", c.footprints);
@@ -488,6 +519,9 @@ fn cmd_stats(path: &Path, json: bool, out: Out, err: Out) -> u8 {
             );
         }
         say!(out, "  total footprint area: {:.1} px²", c.total_area);
+        if let Some(g) = &s.ground {
+            g.say(out);
+        }
         if c.footprints_without_area > 0 {
             say!(
                 out,

@@ -56,6 +56,7 @@ impl SiteDiffApp {
             .map(|p| NewImage {
                 path: p.clone(),
                 date: None,
+                crs: None,
             })
             .collect();
         match project_from_images(

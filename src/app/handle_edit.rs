@@ -376,6 +376,7 @@ impl SiteDiffApp {
             .map(|(path, date)| NewImage {
                 path: path.clone(),
                 date: *date,
+                crs: None,
             })
             .collect();
         let result = match req.site {
@@ -399,6 +400,11 @@ impl SiteDiffApp {
                         text.push_str(&format!(
                             "; {undated} without a capture date (click the date in the timeline)"
                         ));
+                    }
+                    // Georeferencing that could not be used: the first reason, the rest in the
+                    // same vein.
+                    if let Some(warning) = reports.iter().flat_map(|r| &r.warnings).next() {
+                        text.push_str(&format!("; {warning}"));
                     }
                     self.notify(text);
                     if req.site.is_none() || self.pair.site != Some(site) {

@@ -11,6 +11,7 @@ mod command_state;
 pub mod commands;
 pub mod dialogs;
 pub mod frame_stats;
+pub mod ground;
 mod handle;
 mod handle_edit;
 mod handle_registration;
@@ -81,6 +82,8 @@ struct SiteCache {
     tags: Vec<String>,
     rows_key: Option<(u64, SiteId, ListState)>,
     rows: Vec<FootprintId>,
+    /// The site on the ground (map coordinates, m²), when georeferenced.
+    ground: ground::GroundCache,
 }
 
 /// The whole window's state.
@@ -272,6 +275,7 @@ impl SiteDiffApp {
             return;
         };
         self.derived.sync(doc);
+        self.cache.ground.sync(doc, self.pair.site);
         let Some(site) = self.pair.site.and_then(|id| doc.project().site(id)) else {
             return;
         };
@@ -451,6 +455,7 @@ impl SiteDiffApp {
                     message,
                     report: self.report.as_ref().map(|j| j.progress()),
                     conflicts: self.doc.as_ref().map_or(0, |d| conflict_count(d.project())),
+                    ground: &self.cache.ground,
                     tool_status: match (self.review.active, self.review.unlocked) {
                         (false, _) => self.tool.status(),
                         (true, false) => {
@@ -527,6 +532,7 @@ impl SiteDiffApp {
                             site_tags: &self.cache.tags,
                             now,
                             command_status: &status_of,
+                            ground: &self.cache.ground,
                         };
                         if self.review.active {
                             // The queue took the list's place; the inspector scrolls below it.
@@ -555,6 +561,7 @@ impl SiteDiffApp {
                             warnings: &self.cache.warnings,
                             rows: &self.cache.rows,
                             site_tags: &self.cache.tags,
+                            ground: &self.cache.ground,
                         };
                         actions.extend(panels::footprint_list::footprint_list_ui(
                             ui,
@@ -592,6 +599,7 @@ impl SiteDiffApp {
                             command_status: &status_of,
                             locked: self.geometry_locked(),
                             coverage: my_coverage.as_ref(),
+                            ground: self.cache.ground.geo.as_ref(),
                         },
                         canvas::CanvasState {
                             compare: &mut self.compare,

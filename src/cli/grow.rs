@@ -39,9 +39,10 @@ pub fn add_image(
     site_key: &str,
     images: &[PathBuf],
     dates: &[DateOverride],
+    crs: Option<u32>,
     out: Out,
 ) -> Result<(), Stop> {
-    let wanted = prepare_images(images, dates)?;
+    let wanted = prepare_images(images, dates, crs)?;
     let mut doc = open(path)?;
     let site = find_site(&doc, site_key)?;
     let (name, had) = named(doc.project(), site);
@@ -67,9 +68,10 @@ pub fn add_site(
     name: &str,
     images: &[PathBuf],
     dates: &[DateOverride],
+    crs: Option<u32>,
     out: Out,
 ) -> Result<(), Stop> {
-    let wanted = prepare_images(images, dates)?;
+    let wanted = prepare_images(images, dates, crs)?;
     let mut doc = open(path)?;
     let (op, site, reports) = grow::add_site(&doc, name, &wanted).map_err(|e| refused(path, e))?;
     commit(&mut doc, op)?;

@@ -39,7 +39,11 @@ impl FromStr for DateOverride {
 /// The images to add, each checked to decode in full (as the window will) and paired with its date set by hand,
 /// if any. Fails, before the project is touched, when an image cannot be read, is given twice,
 /// or a `--date` names no image (a typo would otherwise be silently ignored).
-pub fn prepare_images(images: &[PathBuf], dates: &[DateOverride]) -> Result<Vec<NewImage>, Stop> {
+pub fn prepare_images(
+    images: &[PathBuf],
+    dates: &[DateOverride],
+    crs: Option<u32>,
+) -> Result<Vec<NewImage>, Stop> {
     let mut seen: HashSet<PathBuf> = HashSet::new();
     for path in images {
         decode_image(path).map_err(|e| Stop::Failed(e.to_string()))?;
@@ -73,6 +77,7 @@ pub fn prepare_images(images: &[PathBuf], dates: &[DateOverride]) -> Result<Vec<
                     used.insert(*k);
                     *date
                 }),
+                crs,
             }
         })
         .collect();
@@ -105,7 +110,27 @@ pub fn say_images(out: Out, reports: &[NewImageReport]) {
             r.date,
             r.date_source
         );
+        for note in &r.notes {
+            say!(out, "    {note}");
+        }
+        for warning in &r.warnings {
+            say!(out, "    warning: {warning}");
+        }
     }
+}
+
+/// Parses `--crs`: `EPSG:32615` or `32615`, refused unless sitediff can transform it.
+pub fn parse_crs(arg: &str) -> Result<u32, String> {
+    let t = arg.trim();
+    let digits = match t.get(..5) {
+        Some(prefix) if prefix.eq_ignore_ascii_case("EPSG:") => &t[5..],
+        _ => t,
+    };
+    let epsg = digits
+        .parse::<u32>()
+        .map_err(|_| format!("`{arg}` is not a CRS; expected EPSG:CODE, e.g. EPSG:32615"))?;
+    crate::geo::Crs::from_epsg(epsg).map_err(|e| e.to_string())?;
+    Ok(epsg)
 }
 
 /// How many of the images have no capture date.
@@ -139,5 +164,22 @@ mod tests {
         assert!("x.png=2023-02-30".parse::<DateOverride>().is_err());
         assert!("x.png".parse::<DateOverride>().is_err());
         assert!("=2024-01-01".parse::<DateOverride>().is_err());
+    }
+
+    #[test]
+    fn a_crs_is_given_as_an_epsg_code_sitediff_knows() {
+        assert_eq!(parse_crs("EPSG:32615"), Ok(32615));
+        assert_eq!(parse_crs("epsg:4326"), Ok(4326));
+        assert_eq!(parse_crs("32618"), Ok(32618));
+        assert!(
+            parse_crs("utm15")
+                .unwrap_err()
+                .contains("expected EPSG:CODE")
+        );
+        assert!(
+            parse_crs("EPSG:999999")
+                .unwrap_err()
+                .contains("EPSG:999999")
+        );
     }
 }

@@ -66,7 +66,10 @@ pub fn cmd_validate(paths: &[PathBuf], check_files: bool, out: Out, err: Out) ->
                 }
             }
         }
-        let warnings = footprint_warnings(&project, &sizes);
+        let mut warnings = footprint_warnings(&project, &sizes);
+        let (georef_problems, georef_warnings) = super::ground::georef_findings(&project);
+        problems.extend(georef_problems);
+        warnings.extend(georef_warnings);
         for p in &problems {
             say!(out, "{}: {p}", path.display());
         }

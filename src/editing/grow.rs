@@ -4,7 +4,7 @@
 
 use super::document::Document;
 use super::ops::{Op, OpResult};
-use crate::io::new_project::{NewImage, NewImageReport, describe_images};
+use crate::io::new_project::{NewImage, NewImageReport, describe_images, register_to_reference};
 use crate::model::{Edit, FootprintId, ImageId, Project, Site, SiteId};
 use std::collections::HashSet;
 
@@ -102,18 +102,28 @@ pub fn add_images(
         .project()
         .site(site)
         .ok_or_else(|| format!("site {site} does not exist"))?;
-    let (recs, reports) = records(doc, Some(s), images)?;
+    let (mut recs, mut reports) = records(doc, Some(s), images)?;
+    let reference = match s.reference_image.and_then(|id| s.image(id)) {
+        Some(r) => Some(r.clone()),
+        None => {
+            let mut all: Vec<&crate::model::DatedImage> = recs.iter().collect();
+            all.sort_by(|a, b| a.date.chronological(&b.date).then(a.id.cmp(&b.id)));
+            all.first().map(|r| (*r).clone())
+        }
+    };
+    // The images' alignment comes in the same edit as the images: one undo step.
+    if let Some(reference) = &reference {
+        register_to_reference(reference, &mut recs, &mut reports);
+    }
     let mut edits: Vec<Edit> = recs
         .iter()
         .cloned()
         .map(|image| Edit::AddImage { site, image })
         .collect();
     if s.reference_image.is_none() {
-        let mut all: Vec<&crate::model::DatedImage> = recs.iter().collect();
-        all.sort_by(|a, b| a.date.chronological(&b.date).then(a.id.cmp(&b.id)));
         edits.push(Edit::SetReferenceImage {
             site,
-            image: all.first().map(|i| i.id),
+            image: reference.as_ref().map(|i| i.id),
         });
     }
     let label = match recs.as_slice() {
@@ -149,6 +159,9 @@ pub fn add_site(
         site.images = recs;
         reports = reps;
         site.reference_image = site.images_by_date().first().map(|i| i.id);
+        if let Some(reference) = site.reference_image.and_then(|id| site.image(id)).cloned() {
+            register_to_reference(&reference, &mut site.images, &mut reports);
+        }
     }
     Ok((
         Op {
@@ -264,6 +277,7 @@ mod tests {
             &[NewImage {
                 path: dir.path().join("b_20240715.png"),
                 date: None,
+                crs: None,
             }],
         )
         .unwrap();
@@ -280,6 +294,7 @@ mod tests {
             &[NewImage {
                 path: dir.path().join("b_20240715.png"),
                 date: None,
+                crs: None,
             }],
         );
         assert!(
@@ -302,6 +317,7 @@ mod tests {
             &[NewImage {
                 path: dir.path().join("bad.png"),
                 date: None,
+                crs: None,
             }],
         )
         .unwrap_err();
@@ -319,6 +335,7 @@ mod tests {
             .map(|n| NewImage {
                 path: dir.path().join(n),
                 date: None,
+                crs: None,
             })
             .collect();
         let (op, id, _) = add_site(&d, "harbour", &images).unwrap();
@@ -338,6 +355,42 @@ mod tests {
     }
 
     #[test]
+    fn images_on_different_georeferenced_grids_are_aligned_to_the_reference_in_one_step() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut d = doc(dir.path());
+        // 1 m pixels from (500 000, 4 100 000), and 0.5 m pixels 20 m east and 10 m south.
+        for (name, world) in [
+            ("g_2020-01-01", "1\n0\n0\n-1\n500000.5\n4099999.5\n"),
+            ("g_2021-01-01", "0.5\n0\n0\n-0.5\n500020.25\n4099989.75\n"),
+        ] {
+            write_png(&dir.path().join(format!("{name}.png")));
+            std::fs::write(dir.path().join(format!("{name}.pgw")), world).unwrap();
+        }
+        let images: Vec<NewImage> = ["g_2020-01-01.png", "g_2021-01-01.png"]
+            .iter()
+            .map(|n| NewImage {
+                path: dir.path().join(n),
+                date: None,
+                crs: Some(32615),
+            })
+            .collect();
+        let (op, id, reports) = add_site(&d, "gridded", &images).unwrap();
+        assert!(
+            reports[1].notes.iter().any(|n| n.contains("aligned")),
+            "{reports:?}"
+        );
+        d.apply_labeled(op.edit, op.label, vec![]).unwrap();
+        let s = d.project().site(id).unwrap();
+        let (older, newer) = (&s.images[0], &s.images[1]);
+        assert_eq!(s.reference_image, Some(older.id));
+        // Map point (500 030, 4 099 980) is pixel (30, 20) of the older image and pixel
+        // (20, 20) of the newer: both land on site point (30, 20).
+        let site = newer.to_site.apply(Point::new(20.0, 20.0));
+        assert!(site.distance(Point::new(30.0, 20.0)) < 1e-6, "{site:?}");
+        assert!(older.to_site.is_identity());
+    }
+
+    #[test]
     fn an_image_in_use_is_not_removed_and_the_footprints_are_named() {
         let dir = tempfile::tempdir().unwrap();
         let mut d = doc(dir.path());
@@ -348,6 +401,7 @@ mod tests {
             &[NewImage {
                 path: dir.path().join("b_2024-07-15.png"),
                 date: None,
+                crs: None,
             }],
         )
         .unwrap();

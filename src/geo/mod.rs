@@ -3,8 +3,14 @@
 //! reference image is georeferenced; [`SiteGeo`] carries site pixels to map coordinates and to
 //! WGS 84 and back.
 
-use crate::model::{Affine, Point, Polygon, Site};
+use crate::model::{Affine, Georef, Point, Polygon, Site};
 use proj4rs::proj::Proj;
+
+pub mod ground;
+pub mod register;
+
+pub use ground::{GroundInfo, metres_text, scale_bar_metres, square_metres_text};
+pub use register::{GeoRegistration, register_by_georef};
 
 /// Why a position could not be put on the ground.
 #[derive(Debug, thiserror::Error)]
@@ -145,6 +151,18 @@ impl SiteGeo {
                 map_to_site,
             })
         })())
+    }
+
+    /// One image on the ground by itself, its pixels standing for site pixels: for measuring
+    /// an image before it belongs to a site.
+    pub fn of_image(georef: &Georef) -> Result<SiteGeo, GeoError> {
+        let crs = Crs::from_epsg(georef.epsg)?;
+        let map_to_site = georef.pixel_to_map.inverse().ok_or(GeoError::Singular)?;
+        Ok(SiteGeo {
+            crs,
+            site_to_map: georef.pixel_to_map,
+            map_to_site,
+        })
     }
 
     pub fn site_to_map(&self, p: Point) -> Point {

@@ -4,6 +4,7 @@
 pub mod atomic_write;
 pub mod dates;
 pub mod disk_stamp;
+pub mod georef;
 mod headers;
 pub mod host;
 pub mod image_decode;

@@ -8,6 +8,7 @@ mod support;
 mod compare;
 mod conflicts;
 mod drawing;
+mod ground;
 mod registration;
 mod review;
 mod safety;

@@ -74,6 +74,7 @@ pub(super) fn header_ui(
     img: Option<&DatedImage>,
     days: Option<i64>,
     emphasis: bool,
+    size: Option<(u32, u32)>,
 ) {
     let color = side_color(side);
     let bg = if emphasis {
@@ -155,7 +156,13 @@ pub(super) fn header_ui(
                         )
                         .truncate(),
                     )
-                    .on_hover_text(&img.path);
+                    .on_hover_ui(|ui| {
+                        ui.label(&img.path);
+                        // Only on hover: it builds a projection.
+                        if let Some(ground) = crate::app::ground::image_ground_text(img, size) {
+                            ui.label(ground);
+                        }
+                    });
                     let gap_color = if wrong_way {
                         WARNING_COLOR
                     } else {

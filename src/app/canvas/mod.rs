@@ -10,6 +10,7 @@ mod legend;
 pub mod markers;
 mod paint;
 pub mod preview;
+mod scale_bar;
 
 pub use chrome::{AFTER_COLOR, BEFORE_COLOR, side_color};
 pub use input::tool_actions;
@@ -86,6 +87,8 @@ pub struct CanvasInput<'a> {
     pub locked: bool,
     /// The reviewer's coverage of the site, for the overlay of unchecked cells.
     pub coverage: Option<&'a crate::model::Coverage>,
+    /// The site on the ground, for the scale bar.
+    pub ground: Option<&'a crate::geo::SiteGeo>,
 }
 
 /// What the canvas changes: the view, the tool, derived data, image textures.
@@ -377,12 +380,20 @@ pub fn canvas_ui(ui: &mut Ui, input: CanvasInput<'_>, state: CanvasState<'_>) ->
     {
         legend::paint_legend(&ui.painter_at(first.rect), first.rect, site);
     }
+    if let Some(ground) = input.ground {
+        for pane in &panes {
+            scale_bar::paint_scale_bar(&ui.painter_at(pane.rect), pane.rect, &compare.view, ground);
+        }
+    }
 
     // Headers.
     let days = match (&before, &after) {
         (Some(b), Some(a)) => b.record.date.days_until(&a.record.date),
         _ => None,
     };
+    // Image sizes for the headers' ground footprint.
+    let size_of =
+        |side: Side| pick(side).and_then(|s| images.get(&s.path).and_then(|slot| slot.load.size()));
     for pane in &panes {
         let header = Rect::from_min_max(
             Pos2::new(pane.rect.left(), pane.rect.top() - HEADER_HEIGHT),
@@ -390,7 +401,15 @@ pub fn canvas_ui(ui: &mut Ui, input: CanvasInput<'_>, state: CanvasState<'_>) ->
         );
         match pane.side {
             Some(side) => {
-                header_ui(ui, header, side, pick(side).map(|s| s.record), days, true);
+                header_ui(
+                    ui,
+                    header,
+                    side,
+                    pick(side).map(|s| s.record),
+                    days,
+                    true,
+                    size_of(side),
+                );
             }
             None => {
                 let half = header.width() / 2.0;
@@ -408,6 +427,7 @@ pub fn canvas_ui(ui: &mut Ui, input: CanvasInput<'_>, state: CanvasState<'_>) ->
                     before.as_ref().map(|s| s.record),
                     days,
                     emphasis(Side::Before),
+                    size_of(Side::Before),
                 );
                 header_ui(
                     ui,
@@ -416,6 +436,7 @@ pub fn canvas_ui(ui: &mut Ui, input: CanvasInput<'_>, state: CanvasState<'_>) ->
                     after.as_ref().map(|s| s.record),
                     days,
                     emphasis(Side::After),
+                    size_of(Side::After),
                 );
             }
         }

@@ -41,6 +41,8 @@ pub struct ListInput<'a> {
     /// The rows, filtered and sorted (computed by the app, which also steps through them).
     pub rows: &'a [FootprintId],
     pub site_tags: &'a [String],
+    /// The site on the ground: the Area column in m² when georeferenced.
+    pub ground: &'a crate::app::ground::GroundCache,
 }
 
 const ROW_HEIGHT: f32 = 18.0;
@@ -140,7 +142,10 @@ pub fn footprint_list_ui(ui: &mut Ui, state: &mut ListState, input: &ListInput<'
                             ui.visuals().text_color(),
                         ),
                         (
-                            format!("{:.0} px²", fp.outline.area()),
+                            input
+                                .ground
+                                .area_text(fp)
+                                .unwrap_or_else(|| format!("{:.0} px²", fp.outline.area())),
                             ui.visuals().text_color(),
                         ),
                     ];

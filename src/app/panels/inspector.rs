@@ -30,6 +30,8 @@ pub struct InspectorInput<'a> {
     pub now: Timestamp,
     /// Whether a command can run now.
     pub command_status: &'a dyn Fn(Command) -> Result<(), String>,
+    /// The site on the ground: areas in m² and lengths in m when georeferenced.
+    pub ground: &'a crate::app::ground::GroundCache,
 }
 
 fn apply(result: ops::OpResult, actions: &mut Vec<Action>) {
@@ -192,22 +194,7 @@ pub fn inspector_ui(
                 ui.label(fp.modified.to_string());
                 ui.end_row();
 
-                ui.label("Area");
-                ui.label(format!("{:.1} px²", fp.outline.area()))
-                    .on_hover_text("In site pixels");
-                ui.end_row();
-                ui.label("Perimeter");
-                ui.label(format!(
-                    "{:.1} px, {} corners",
-                    fp.outline.perimeter(),
-                    fp.outline.len()
-                ));
-                ui.end_row();
-                if let Some(after) = &fp.after_outline {
-                    ui.label("After-outline");
-                    ui.label(format!("{:.1} px², {} corners", after.area(), after.len()));
-                    ui.end_row();
-                }
+                super::inspector_ground::measures_ui(ui, fp, input.ground);
 
                 ui.label("Observed");
                 pair_ui(ui, site, fp, input.now, &mut actions);

@@ -4,6 +4,7 @@ pub mod adjustments;
 pub mod conflicts;
 pub mod footprint_list;
 pub mod inspector;
+mod inspector_ground;
 pub mod markers;
 pub mod registration;
 pub mod review_queue;

@@ -23,6 +23,8 @@ pub struct StatusInput<'a> {
     pub report: Option<f32>,
     /// Footprints a git merge left in two versions, in the whole project.
     pub conflicts: usize,
+    /// The site on the ground: map coordinates beside site pixels when georeferenced.
+    pub ground: &'a crate::app::ground::GroundCache,
 }
 
 /// Cursor position, zoom, which image is under the cursor, the tool, loading progress and
@@ -38,6 +40,7 @@ pub fn status_bar_ui(ui: &mut Ui, input: StatusInput<'_>) {
         tool_status,
         report,
         conflicts,
+        ground,
     } = input;
     ui.horizontal(|ui| {
         match hover {
@@ -46,6 +49,10 @@ pub fn status_bar_ui(ui: &mut Ui, input: StatusInput<'_>) {
                     "x {:>9.1}  y {:>9.1} px",
                     h.site_point.x, h.site_point.y
                 ));
+                if let Some(map) = ground.map_text(h.site_point) {
+                    ui.separator();
+                    ui.monospace(map);
+                }
             }
             None => {
                 ui.monospace(format!("{:<28}", "x –  y –"));

@@ -1,0 +1,117 @@
+//! Automatic registration: an image whose georeferencing is known is placed in its site's frame
+//! through its own georeferencing and the reference image's, so images on different pixel grids
+//! (other resolution, other extent, even another CRS) line up without tie points.
+
+use super::{Crs, GeoError};
+use crate::model::{Affine, Georef, Point};
+
+/// Points per side of the grid through which a transform between two CRSs is fitted.
+const FIT_GRID: usize = 5;
+
+/// An image's transform into the site frame, found from georeferencing.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GeoRegistration {
+    /// Image pixels to site pixels.
+    pub to_site: Affine,
+    /// The largest distance, in site pixels, between the fitted transform and the exact CRS
+    /// transform on the fitting grid (0 for images in the same CRS, where it is exact).
+    pub max_error_px: f64,
+    /// The two images are in the same CRS: the transform is exact.
+    pub exact: bool,
+}
+
+/// Image pixels to site pixels for an image georeferenced by `image`, in a site whose
+/// reference image is georeferenced by `reference` and maps into the site by
+/// `reference_to_site`. `size` (width, height in pixels) bounds the grid through which a
+/// transform between two CRSs is fitted.
+///
+/// `to_site = reference_to_site ∘ inverse(reference map) ∘ (image CRS → reference CRS) ∘
+/// image map`: exact when both CRSs are the same, else a least-squares affine fit.
+pub fn register_by_georef(
+    reference: &Georef,
+    reference_to_site: &Affine,
+    image: &Georef,
+    size: (u32, u32),
+) -> Result<GeoRegistration, GeoError> {
+    let map_to_reference = reference.pixel_to_map.inverse().ok_or(GeoError::Singular)?;
+    let map_to_site = reference_to_site.then_after(&map_to_reference);
+    if reference.epsg == image.epsg {
+        let to_site = map_to_site.then_after(&image.pixel_to_map);
+        if !to_site.is_usable() {
+            return Err(GeoError::Singular);
+        }
+        return Ok(GeoRegistration {
+            to_site,
+            max_error_px: 0.0,
+            exact: true,
+        });
+    }
+    let from = Crs::from_epsg(image.epsg)?;
+    let to = Crs::from_epsg(reference.epsg)?;
+    let (w, h) = (f64::from(size.0.max(1)), f64::from(size.1.max(1)));
+    let mut pairs = Vec::with_capacity(FIT_GRID * FIT_GRID);
+    for row in 0..FIT_GRID {
+        for col in 0..FIT_GRID {
+            let step = (FIT_GRID - 1) as f64;
+            let pixel = Point::new(w * col as f64 / step, h * row as f64 / step);
+            let (lon, lat) = from.to_lonlat(image.pixel_to_map(pixel))?;
+            let site = map_to_site.apply(to.from_lonlat(lon, lat)?);
+            pairs.push((pixel, site));
+        }
+    }
+    let to_site = fit_affine(&pairs).ok_or(GeoError::Singular)?;
+    let max_error_px = pairs
+        .iter()
+        .map(|(p, s)| to_site.apply(*p).distance(*s))
+        .fold(0.0, f64::max);
+    Ok(GeoRegistration {
+        to_site,
+        max_error_px,
+        exact: false,
+    })
+}
+
+/// The affine transform that takes each pair's first point closest to its second, in the
+/// least-squares sense; `None` when the first points are all on one line.
+pub fn fit_affine(pairs: &[(Point, Point)]) -> Option<Affine> {
+    let n = pairs.len() as f64;
+    if pairs.len() < 3 {
+        return None;
+    }
+    // Centred on the means, the constant term separates from the linear part.
+    let mean = |f: &dyn Fn(&(Point, Point)) -> f64| pairs.iter().map(f).sum::<f64>() / n;
+    let (mu, mv) = (mean(&|p| p.0.x), mean(&|p| p.0.y));
+    let (mx, my) = (mean(&|p| p.1.x), mean(&|p| p.1.y));
+    let (mut suu, mut suv, mut svv) = (0.0, 0.0, 0.0);
+    let (mut sux, mut svx, mut suy, mut svy) = (0.0, 0.0, 0.0, 0.0);
+    for (p, q) in pairs {
+        let (u, v, x, y) = (p.x - mu, p.y - mv, q.x - mx, q.y - my);
+        suu += u * u;
+        suv += u * v;
+        svv += v * v;
+        sux += u * x;
+        svx += v * x;
+        suy += u * y;
+        svy += v * y;
+    }
+    let det = suu * svv - suv * suv;
+    if det.abs() <= f64::EPSILON * (suu * svv).abs() || det == 0.0 {
+        return None;
+    }
+    let solve = |su: f64, sv: f64| ((su * svv - sv * suv) / det, (sv * suu - su * suv) / det);
+    let (xx, xy) = solve(sux, svx);
+    let (yx, yy) = solve(suy, svy);
+    let fitted = Affine {
+        xx,
+        xy,
+        tx: mx - xx * mu - xy * mv,
+        yx,
+        yy,
+        ty: my - yx * mu - yy * mv,
+    };
+    fitted.is_usable().then_some(fitted)
+}
+
+#[cfg(test)]
+#[path = "register_tests.rs"]
+mod tests;
