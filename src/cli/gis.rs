@@ -4,7 +4,9 @@
 use super::grow::{commit, failed, find_site, open, refused};
 use super::{Out, Stop};
 use crate::editing::references::import_references;
-use crate::gis::{ExportFormat, GisError, ImportFormat, Target, export_site, import_file, site_extent};
+use crate::gis::{
+    ExportFormat, GisError, ImportFormat, Target, export_site, import_file, site_extent,
+};
 use crate::io::load_project;
 use crate::io::project_file::write_atomically;
 use crate::model::Site;
@@ -46,8 +48,11 @@ pub fn export(
     let project = load_project(path).map_err(|e| Stop::Failed(e.to_string()))?;
     let site: &Site = match site_key {
         Some(key) => {
-            let id = crate::editing::grow::find_site(&project, key).map_err(|e| refused(path, e))?;
-            project.site(id).ok_or_else(|| refused(path, "no such site"))?
+            let id =
+                crate::editing::grow::find_site(&project, key).map_err(|e| refused(path, e))?;
+            project
+                .site(id)
+                .ok_or_else(|| refused(path, "no such site"))?
         }
         None => match project.sites.as_slice() {
             [one] => one,
@@ -113,9 +118,13 @@ pub fn import(
         ImportFormatArg::Xbd => ImportFormat::Xbd,
     });
     let layer = import_file(file, format, &Target { site, extent }).map_err(stop)?;
-    let op = import_references(site, &doc.project().next_ids, &layer).map_err(|e| refused(file, e))?;
+    let op =
+        import_references(site, &doc.project().next_ids, &layer).map_err(|e| refused(file, e))?;
     commit(&mut doc, op)?;
-    let total = doc.project().site(site_id).map_or(0, |s| s.references.len());
+    let total = doc
+        .project()
+        .site(site_id)
+        .map_or(0, |s| s.references.len());
     say!(
         out,
         "{}: imported {} reference building(s) from {} ({}) into site {site_id}; skipped {} \

@@ -63,7 +63,10 @@ pub fn convert_reference(site: &Site, id: ReferenceId, new: &NewFootprint<'_>) -
 /// Deletes a reference building.
 pub fn delete_reference(site: &Site, id: ReferenceId) -> OpResult {
     if site.reference(id).is_none() {
-        return Err(format!("Reference building {id} is not in site {}.", site.name));
+        return Err(format!(
+            "Reference building {id} is not in site {}.",
+            site.name
+        ));
     }
     Ok(Op {
         edit: Edit::RemoveReferences {
@@ -82,7 +85,9 @@ pub fn delete_reference(site: &Site, id: ReferenceId) -> OpResult {
 pub fn reference_at(site: &Site, p: crate::model::Point) -> Option<ReferenceId> {
     site.references
         .iter()
-        .filter(|r| r.outline.bounding_box().is_some_and(|b| b.contains(p)) && r.outline.contains(p))
+        .filter(|r| {
+            r.outline.bounding_box().is_some_and(|b| b.contains(p)) && r.outline.contains(p)
+        })
         .min_by(|a, b| a.outline.area().total_cmp(&b.outline.area()))
         .map(|r| r.id)
 }

@@ -79,11 +79,7 @@ struct Row {
 }
 
 /// The exported ring of an outline: transformed, rounded, counter-clockwise (y up), closed.
-fn ring(
-    outline: &Polygon,
-    geo: Option<&SiteGeo>,
-    site: &Site,
-) -> Result<Vec<Point>, GisError> {
+fn ring(outline: &Polygon, geo: Option<&SiteGeo>, site: &Site) -> Result<Vec<Point>, GisError> {
     let mut pts = outline
         .points()
         .iter()
@@ -109,11 +105,7 @@ fn ring(
 }
 
 impl Row {
-    fn of(
-        site: &Site,
-        f: &Footprint,
-        geo: Option<&SiteGeo>,
-    ) -> Result<Row, GisError> {
+    fn of(site: &Site, f: &Footprint, geo: Option<&SiteGeo>) -> Result<Row, GisError> {
         let image = |id| site.image(id);
         let date = |id| image(id).map_or(Value::Null, |i| json!(i.date.to_string()));
         let file = |id| image(id).map_or(Value::Null, |i| json!(i.file_name()));
@@ -216,15 +208,17 @@ fn csv(rows: &[Row]) -> Result<String, GisError> {
     w.write_record(&header).map_err(err)?;
     for r in rows {
         let mut record = vec![polygon_wkt(&r.ring)];
-        record.extend(r.properties.iter().map(|(_, v)| match v {
-            Value::Null => String::new(),
-            Value::String(s) => s.clone(),
-            Value::Array(items) => items
-                .iter()
-                .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
-                .collect::<Vec<_>>()
-                .join(";"),
-            other => other.to_string(),
+        record.extend(r.properties.iter().map(|(_, v)| {
+            match v {
+                Value::Null => String::new(),
+                Value::String(s) => s.clone(),
+                Value::Array(items) => items
+                    .iter()
+                    .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
+                    .collect::<Vec<_>>()
+                    .join(";"),
+                other => other.to_string(),
+            }
         }));
         w.write_record(&record).map_err(err)?;
     }

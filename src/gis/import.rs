@@ -70,7 +70,12 @@ pub fn parse_import(
         path: path.to_path_buf(),
         line: e.line(),
         column: e.column(),
-        reason: e.to_string().split(" at line").next().unwrap_or("").to_string(),
+        reason: e
+            .to_string()
+            .split(" at line")
+            .next()
+            .unwrap_or("")
+            .to_string(),
     })?;
     let format = match format {
         Some(f) => f,
@@ -84,9 +89,10 @@ pub fn parse_import(
     };
     let mut layer = ImportedLayer {
         format,
-        source: path
-            .file_name()
-            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned()),
+        source: path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        ),
         buildings: Vec::new(),
         skipped_non_polygons: 0,
         skipped_outside: 0,
@@ -201,10 +207,12 @@ impl Reader<'_> {
         let geo = if pixels {
             None
         } else {
-            Some(site_geo(self.target.site)?.ok_or_else(|| GisError::ImportNeedsGeoref {
-                path: self.path_buf(),
-                site: self.target.site.id.to_string(),
-            })?)
+            Some(
+                site_geo(self.target.site)?.ok_or_else(|| GisError::ImportNeedsGeoref {
+                    path: self.path_buf(),
+                    site: self.target.site.id.to_string(),
+                })?,
+            )
         };
         let to_site = |p: Point| -> Result<Point, String> {
             match &geo {

@@ -103,7 +103,10 @@ fn exported_rings_are_closed_and_run_counter_clockwise_in_longitude_and_latitude
         let open = Polygon::new(ring[..4].to_vec());
         assert!(open.signed_area() > 0.0, "counter-clockwise with y up");
         for p in &ring {
-            assert!((-94.5..-94.49).contains(&p.x) && (37.06..37.08).contains(&p.y), "{p:?}");
+            assert!(
+                (-94.5..-94.49).contains(&p.x) && (37.06..37.08).contains(&p.y),
+                "{p:?}"
+            );
             // Rounded to 1e-9 degrees.
             assert!(((p.x * 1e9).round() - p.x * 1e9).abs() < 1e-3);
         }
@@ -143,13 +146,19 @@ fn a_site_without_georeferencing_is_refused_with_why_and_written_in_pixels_with_
     let plain = site(false);
     let err = export_site(&plain, ExportFormat::GeoJson, false).unwrap_err();
     let msg = err.to_string();
-    assert!(msg.contains("not georeferenced") && msg.contains("--pixels"), "{msg}");
+    assert!(
+        msg.contains("not georeferenced") && msg.contains("--pixels"),
+        "{msg}"
+    );
     let (text, summary) = export_site(&plain, ExportFormat::GeoJson, true).unwrap();
     assert!(!summary.lonlat);
     let doc: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(doc[COORDINATES_MEMBER], SITE_PIXELS);
     assert_eq!(doc["features"][0]["properties"]["area_m2"], Value::Null);
-    assert_eq!(doc["features"][0]["geometry"]["coordinates"][0][0][0], 100.0);
+    assert_eq!(
+        doc["features"][0]["geometry"]["coordinates"][0][0][0],
+        100.0
+    );
     // And it comes back in as pixels, where it was.
     let layer = import_text(&plain, &text).unwrap();
     assert_eq!(layer.buildings[0].outline.area(), 2000.0);
@@ -202,10 +211,16 @@ fn exported_outlines_import_back_within_a_ten_millionth_of_a_degree() {
 
 #[test]
 fn invalid_json_names_the_file_and_where() {
-    let msg = import_text(&site(true), "{\"type\": \"FeatureCollection\",\n \"features\": [")
-        .unwrap_err()
-        .to_string();
-    assert!(msg.contains("in/buildings.geojson") && msg.contains("not valid JSON"), "{msg}");
+    let msg = import_text(
+        &site(true),
+        "{\"type\": \"FeatureCollection\",\n \"features\": [",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        msg.contains("in/buildings.geojson") && msg.contains("not valid JSON"),
+        "{msg}"
+    );
     assert!(msg.contains("line 2"), "{msg}");
 }
 
@@ -223,7 +238,8 @@ fn a_malformed_feature_is_named_by_file_and_index() {
 #[test]
 fn non_polygons_are_skipped_and_counted_and_multipolygon_parts_become_buildings_without_holes() {
     let ring = "[[-94.495, 37.072], [-94.494, 37.072], [-94.494, 37.073], [-94.495, 37.073], [-94.495, 37.072]]";
-    let hole = "[[-94.4948, 37.0722], [-94.4942, 37.0722], [-94.4942, 37.0728], [-94.4948, 37.0722]]";
+    let hole =
+        "[[-94.4948, 37.0722], [-94.4942, 37.0722], [-94.4942, 37.0728], [-94.4948, 37.0722]]";
     let text = format!(
         r#"{{"type": "FeatureCollection", "features": [
         {{"type": "Feature", "properties": {{"height": 7.5, "name": "A"}}, "geometry": {{"type": "Polygon", "coordinates": [{ring}, {hole}]}}}},
@@ -237,7 +253,11 @@ fn non_polygons_are_skipped_and_counted_and_multipolygon_parts_become_buildings_
     assert_eq!(layer.buildings.len(), 3);
     assert_eq!(layer.skipped_non_polygons, 2);
     assert_eq!(layer.holes_dropped, 1);
-    assert_eq!(layer.buildings[0].outline.len(), 4, "the closing point is dropped");
+    assert_eq!(
+        layer.buildings[0].outline.len(),
+        4,
+        "the closing point is dropped"
+    );
     assert_eq!(layer.buildings[0].attributes["height"], "7.5");
     assert_eq!(layer.buildings[0].attributes["name"], "A");
 }
@@ -246,7 +266,10 @@ fn non_polygons_are_skipped_and_counted_and_multipolygon_parts_become_buildings_
 fn a_crs_other_than_wgs84_is_refused_by_name() {
     let text = r#"{"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::32615"}}, "features": []}"#;
     let msg = import_text(&site(true), text).unwrap_err().to_string();
-    assert!(msg.contains("EPSG::32615") && msg.contains("ogr2ogr"), "{msg}");
+    assert!(
+        msg.contains("EPSG::32615") && msg.contains("ogr2ogr"),
+        "{msg}"
+    );
     let ok = r#"{"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}}, "features": []}"#;
     assert!(import_text(&site(true), ok).is_ok());
 }
@@ -323,14 +346,19 @@ fn ten_thousand_footprints_export_well_under_a_second() {
         .map(|i| {
             let mut f = template.clone();
             f.id = FootprintId(i + 1);
-            f.outline = f.outline.translated(f64::from(i % 100) * 8.0, f64::from(i / 100) * 8.0);
+            f.outline = f
+                .outline
+                .translated(f64::from(i % 100) * 8.0, f64::from(i / 100) * 8.0);
             f
         })
         .collect();
     let start = std::time::Instant::now();
     let (text, _) = export_site(&s, ExportFormat::GeoJson, false).unwrap();
     let took = start.elapsed();
-    eprintln!("10 000 footprints to GeoJSON: {took:?}, {} bytes", text.len());
+    eprintln!(
+        "10 000 footprints to GeoJSON: {took:?}, {} bytes",
+        text.len()
+    );
     // A debug build; a release build is several times faster.
     assert!(took.as_secs_f64() < 5.0, "{took:?}");
 }

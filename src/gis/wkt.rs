@@ -31,7 +31,10 @@ pub fn parse_polygons(text: &str) -> Result<Vec<Rings>, WktError> {
     let split = text.find('(').unwrap_or(text.len());
     let kind = text[..split].trim().to_ascii_uppercase();
     let body = &text[split..];
-    let mut p = Parser { s: body.as_bytes(), i: 0 };
+    let mut p = Parser {
+        s: body.as_bytes(),
+        i: 0,
+    };
     let parts = match kind.as_str() {
         "POLYGON" => vec![p.polygon()?],
         "MULTIPOLYGON" => p.list(|p| p.polygon())?,
@@ -75,7 +78,10 @@ impl Parser<'_> {
     }
 
     /// `( item, item, ... )`.
-    fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Result<T, WktError>) -> Result<Vec<T>, WktError> {
+    fn list<T>(
+        &mut self,
+        mut item: impl FnMut(&mut Self) -> Result<T, WktError>,
+    ) -> Result<Vec<T>, WktError> {
         self.expect(b'(')?;
         let mut out = vec![item(self)?];
         loop {
@@ -117,7 +123,9 @@ impl Parser<'_> {
             .ok()
             .and_then(|t| t.parse::<f64>().ok())
             .filter(|v| v.is_finite())
-            .ok_or_else(|| WktError::Malformed(format!("expected a number at character {}", start + 1)))
+            .ok_or_else(|| {
+                WktError::Malformed(format!("expected a number at character {}", start + 1))
+            })
     }
 
     /// `x y`, ignoring a third (Z) or fourth (M) value.

@@ -369,7 +369,10 @@ impl Edit {
                 // Merge two sorted lists in one pass: an import of thousands stays linear.
                 let old = std::mem::take(&mut s.references);
                 let mut merged = Vec::with_capacity(old.len() + references.len());
-                let (mut a, mut b) = (old.into_iter().peekable(), references.into_iter().peekable());
+                let (mut a, mut b) = (
+                    old.into_iter().peekable(),
+                    references.into_iter().peekable(),
+                );
                 while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
                     let next = if x.id < y.id { a.next() } else { b.next() };
                     merged.extend(next);

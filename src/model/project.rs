@@ -122,10 +122,7 @@ impl Project {
             .flat_map(|s| s.references.iter().map(|r| r.id.0))
             .max()
             .unwrap_or(0);
-        self.next_ids.reference = self
-            .next_ids
-            .reference
-            .max(max_reference.saturating_add(1));
+        self.next_ids.reference = self.next_ids.reference.max(max_reference.saturating_add(1));
     }
 
     pub fn site(&self, id: SiteId) -> Option<&Site> {

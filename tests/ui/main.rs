@@ -8,6 +8,7 @@ mod support;
 mod compare;
 mod conflicts;
 mod drawing;
+mod references;
 mod review;
 mod safety;
 mod sites;
