@@ -24,21 +24,20 @@ impl SiteDiffApp {
         else {
             return self.notify("Choose a site first.");
         };
-        let written = export_site(site, format, false).and_then(|(text, summary)| {
-            write_atomically(path, text.as_bytes(), false)
-                .map(|()| summary)
-                .map_err(|e| crate::gis::GisError::NotRecognized {
-                    path: path.to_path_buf(),
-                    reason: e.to_string(),
-                })
-        });
+        let written = export_site(site, format, false)
+            .map_err(|e| e.to_string())
+            .and_then(|(text, summary)| {
+                write_atomically(path, text.as_bytes(), false)
+                    .map(|()| summary)
+                    .map_err(|e| e.to_string())
+            });
         match written {
             Ok(summary) => self.notify(format!(
                 "Exported {} footprint(s) to {}",
                 summary.footprints,
                 path.display()
             )),
-            Err(e) => self.show_error("Cannot export", e.to_string()),
+            Err(why) => self.show_error("Cannot export", why),
         }
     }
 

@@ -6,15 +6,15 @@ use crate::model::{
 };
 use serde_json::Value;
 
-/// The Joplin chip 0 grid (EPSG:32615), as `gdalinfo joplin_chip0_pre.tif` reports it.
-fn joplin_chip0() -> Affine {
+/// About the Joplin chips' grid: 0.6 m x 0.674 m pixels in UTM zone 15N, north up.
+fn joplin_like() -> Affine {
     Affine {
-        xx: 0.600_000_000_003_717_6,
+        xx: 0.6,
         xy: 0.0,
-        tx: 366_676.200_000_795_4,
+        tx: 366_676.2,
         yx: 0.0,
-        yy: -0.673_961_640_416_796_4,
-        ty: 4_104_257.116_570_945_4,
+        yy: -0.674,
+        ty: 4_104_257.1,
     }
 }
 
@@ -31,7 +31,7 @@ fn site(georef: bool) -> Site {
     if georef {
         before.georef = Some(Georef {
             epsg: 32615,
-            pixel_to_map: joplin_chip0(),
+            pixel_to_map: joplin_like(),
             source: GeorefSource::GeoTiff,
         });
     }
@@ -131,7 +131,7 @@ fn exported_properties_say_what_changed_between_which_images_and_the_area_on_the
     assert_eq!(p["after_outline"], Value::Null);
     // 50 x 40 pixels of 0.6 m x 0.674 m.
     let area = p["area_m2"].as_f64().unwrap();
-    assert!((area - 2000.0 * 0.6 * 0.673_961_64).abs() < 0.01, "{area}");
+    assert!((area - 2000.0 * 0.6 * 0.674).abs() < 0.01, "{area}");
     let renovated = &doc["features"][1]["properties"];
     assert!(
         renovated["after_outline"]
