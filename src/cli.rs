@@ -15,6 +15,7 @@ macro_rules! say {
     ($w:expr, $($arg:tt)*) => {{ let _ = writeln!($w, $($arg)*); }};
 }
 
+mod gis;
 mod ground;
 mod grow;
 mod images;
@@ -185,6 +186,39 @@ pub enum Command {
         #[arg(long, value_parser = grow::parse_image_id)]
         image: ImageId,
     },
+    /// Export a site's footprints as GeoJSON (RFC 7946, WGS 84 longitude and latitude) or CSV
+    /// (one row per footprint, geometry as WKT). A site without georeferencing is refused
+    /// (exit 1) unless --pixels.
+    Export {
+        /// The project file (.ron).
+        project: PathBuf,
+        #[arg(long, value_enum)]
+        format: gis::ExportFormatArg,
+        /// The file to write (replaced atomically).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// The site: its id (S2 or 2) or its exact name (default: the only site).
+        #[arg(long)]
+        site: Option<String>,
+        /// Write site pixel coordinates instead of longitude and latitude (for a site without
+        /// georeferencing).
+        #[arg(long)]
+        pixels: bool,
+    },
+    /// Import building outlines (GeoJSON building footprints, or xBD label JSON) into a site
+    /// as reference buildings, drawn faintly under the footprints for labelling.
+    Import {
+        /// The project file (.ron).
+        project: PathBuf,
+        /// The site: its id (S2 or 2) or its exact name.
+        #[arg(long)]
+        site: String,
+        /// The file's format (default: detected from its content).
+        #[arg(long, value_enum)]
+        format: Option<gis::ImportFormatArg>,
+        /// The GeoJSON or xBD JSON file.
+        file: PathBuf,
+    },
     /// Merge two versions of a project by id, as a git merge driver: git passes the common
     /// ancestor, this branch's version and the other branch's (`%O %A %B`), and the result is
     /// written into OURS.
@@ -305,6 +339,25 @@ pub fn run(cli: Cli) -> Outcome {
             grow::remove_image(&project, &site, image, &mut out),
             &mut err,
         ),
+        Command::Export {
+            project,
+            format,
+            out: file,
+            site,
+            pixels,
+        } => exit_code(
+            gis::export(&project, format, &file, site.as_deref(), pixels, &mut out),
+            &mut err,
+        ),
+        Command::Import {
+            project,
+            site,
+            format,
+            file,
+        } => {
+            let result = gis::import(&project, &site, &file, format, &mut out, &mut err);
+            exit_code(result, &mut err)
+        }
         Command::Merge {
             base,
             ours,

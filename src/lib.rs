@@ -14,6 +14,7 @@ pub mod cli;
 pub mod demo;
 pub mod editing;
 pub mod geo;
+pub mod gis;
 pub mod io;
 pub mod model;
 pub mod report;

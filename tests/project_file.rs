@@ -277,6 +277,7 @@ fn arb_project() -> impl Strategy<Value = Project> {
                 footprints,
                 markers,
                 coverage,
+                references: Vec::new(),
             },
         );
     (arb_text(), prop::collection::vec(site, 0..4)).prop_map(|(name, sites)| {

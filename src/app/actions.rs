@@ -37,6 +37,10 @@ pub enum PathPurpose {
     },
     /// The folder the review report is written into.
     ExportReport,
+    /// The GeoJSON or CSV file a site's footprints are exported to.
+    ExportGis(crate::gis::ExportFormat),
+    /// A GeoJSON or xBD file of building outlines to import as reference buildings.
+    ImportReferences,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -173,6 +177,13 @@ pub enum Action {
     DeleteMarker(crate::model::MarkerId),
     /// Write the review report (HTML and pictures) into this folder, in the background.
     ExportReport(PathBuf),
+    /// Write the current site's footprints as GeoJSON or CSV.
+    ExportGis {
+        path: PathBuf,
+        format: crate::gis::ExportFormat,
+    },
+    /// Import building outlines into the current site as reference buildings (one undo step).
+    ImportReferences(PathBuf),
     /// Check or uncheck the coverage cell under the pointer, by hand.
     ToggleCoverageCell,
     /// Mark every cell in view checked.

@@ -71,6 +71,17 @@ impl SiteDiffApp {
                 self.new_footprint(&author, now).map(|_| ())
             }
             (cmd, None) if is_footprint_command(cmd) => Err("Choose a site first.".into()),
+            // With a reference building selected, D, N and R label it and Delete removes it.
+            (
+                Command::LabelDemolished
+                | Command::LabelNew
+                | Command::LabelRenovated
+                | Command::Delete,
+                Some(_),
+            ) if self.selection.reference.is_some() => Ok(()),
+            (Command::ExportGeoJson | Command::ExportCsv | Command::ImportReferences, None) => {
+                Err("Choose a site first.".into())
+            }
             (cmd, Some(_)) if ids.is_empty() && is_footprint_command(cmd) => {
                 Err("Select a footprint first.".into())
             }
@@ -122,6 +133,7 @@ fn changes_project(cmd: Command) -> bool {
                 | Command::AddImages
                 | Command::AddSite
                 | Command::RenameSite
+                | Command::ImportReferences
         )
         || is_image_transform_command(cmd)
 }

@@ -170,6 +170,9 @@ pub enum Command {
     Save,
     SaveAs,
     ExportReport,
+    ExportGeoJson,
+    ExportCsv,
+    ImportReferences,
     Quit,
     Undo,
     Redo,
@@ -275,6 +278,9 @@ pub const TABLE: &[Spec] = &[
     spec!(Save, Files, "Save", [cmd(Key::S)], "Save the project"),
     spec!(SaveAs, Files, "Save as…", [cmd_shift(Key::S)], "Save the project under another name"),
     spec!(ExportReport, Files, "Export review report…", [cmd_shift(Key::R)], "A self-contained HTML page with every footprint, its crops, review state and thread"),
+    spec!(ExportGeoJson, Files, "Export footprints as GeoJSON…", [], "The site's footprints in WGS 84 longitude and latitude (RFC 7946), with their labels, dates, review state and area"),
+    spec!(ExportCsv, Files, "Export footprints as CSV…", [], "One row per footprint, its outline as WKT in longitude and latitude"),
+    spec!(ImportReferences, Files, "Import reference buildings…", [], "GeoJSON building footprints or xBD labels, drawn faintly under the footprints; click one and press D, N or R to label it"),
     spec!(Quit, Files, "Quit", [cmd(Key::Q)], "Close the window (asks about unsaved changes)"),
     spec!(Undo, Edit, "Undo", [cmd(Key::Z)], "Undo the last change"),
     spec!(Redo, Edit, "Redo", [cmd_shift(Key::Z), cmd(Key::Y)], "Redo what was undone"),
@@ -477,6 +483,13 @@ impl Command {
             C::Save => Action::Save,
             C::SaveAs => Action::ShowPathDialog(PathPurpose::SaveProjectAs),
             C::ExportReport => Action::ShowPathDialog(PathPurpose::ExportReport),
+            C::ExportGeoJson => {
+                Action::ShowPathDialog(PathPurpose::ExportGis(crate::gis::ExportFormat::GeoJson))
+            }
+            C::ExportCsv => {
+                Action::ShowPathDialog(PathPurpose::ExportGis(crate::gis::ExportFormat::Csv))
+            }
+            C::ImportReferences => Action::ShowPathDialog(PathPurpose::ImportReferences),
             C::Quit => Action::Quit,
             C::Undo => Action::Undo,
             C::Redo => Action::Redo,

@@ -155,6 +155,11 @@ impl SiteDiffApp {
                         .map(|i| doc.image_file(&i.path).display().to_string())
                         .unwrap_or_default(),
                     (PathPurpose::SaveProjectAs, Some(doc)) => doc.path.display().to_string(),
+                    (PathPurpose::ExportGis(format), Some(doc)) => doc
+                        .path
+                        .with_extension(format.extension())
+                        .display()
+                        .to_string(),
                     (PathPurpose::ExportReport, Some(doc)) => {
                         let stem = doc
                             .path
@@ -255,6 +260,8 @@ impl SiteDiffApp {
             Action::Relink { site, image, file } => self.relink(site, image, &file),
             Action::Retry(path) => self.images.forget(&path),
             Action::ExportReport(dir) => self.start_report(ctx, dir),
+            Action::ExportGis { path, format } => self.export_gis(&path, format),
+            Action::ImportReferences(path) => self.import_references(&path),
             other => {
                 let Some(other) = self
                     .handle_registration(other)

@@ -244,7 +244,9 @@ impl SiteDiffApp {
             }
             Action::Label(kind) => {
                 self.draw_kind = kind;
-                if self.selection.is_empty() {
+                if let Some(reference) = self.selection.reference {
+                    self.convert_reference(reference, kind);
+                } else if self.selection.is_empty() {
                     self.notify(format!("New footprints will be labelled {kind}."));
                 } else {
                     self.footprint_op(|site, ids, now| ops::set_kind(site, ids, kind, now));
@@ -255,7 +257,9 @@ impl SiteDiffApp {
             Action::RemoveAfterOutline => self.footprint_op(ops::remove_after_outline),
             Action::DeleteSelection => {
                 // With a corner active, Delete removes the corner (the select tool's key).
-                if let Some(v) = self.selection.vertex {
+                if let Some(reference) = self.selection.reference {
+                    self.delete_reference(reference);
+                } else if let Some(v) = self.selection.vertex {
                     self.footprint_op(|site, _, now| ops::delete_vertex(site, v, now));
                 } else {
                     self.footprint_op(|site, ids, _| ops::delete(site, ids));

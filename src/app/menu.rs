@@ -70,6 +70,9 @@ impl SiteDiffApp {
                 command_button(ui, Command::SaveAs, None, status, &mut actions);
                 ui.separator();
                 command_button(ui, Command::ExportReport, None, status, &mut actions);
+                command_button(ui, Command::ExportGeoJson, None, status, &mut actions);
+                command_button(ui, Command::ExportCsv, None, status, &mut actions);
+                command_button(ui, Command::ImportReferences, None, status, &mut actions);
                 ui.separator();
                 command_button(ui, Command::Quit, None, status, &mut actions);
             });

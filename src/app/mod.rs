@@ -11,6 +11,7 @@ mod command_state;
 pub mod commands;
 pub mod dialogs;
 pub mod frame_stats;
+mod gis;
 pub mod ground;
 mod handle;
 mod handle_edit;

@@ -167,15 +167,15 @@ fn reference_of(project: &Project, site: SiteId) -> Option<(ImageId, CaptureDate
 
 /// The project, or why it cannot be opened (the message names the file, and the line and
 /// column of a syntax error). A file that does not load is never written.
-fn open(path: &Path) -> Result<Document, Stop> {
+pub(super) fn open(path: &Path) -> Result<Document, Stop> {
     Document::open(path).map_err(|e| Stop::Failed(e.to_string()))
 }
 
-fn find_site(doc: &Document, key: &str) -> Result<SiteId, Stop> {
+pub(super) fn find_site(doc: &Document, key: &str) -> Result<SiteId, Stop> {
     grow::find_site(doc.project(), key).map_err(|e| refused(&doc.path, e))
 }
 
-fn refused(path: &Path, why: impl std::fmt::Display) -> Stop {
+pub(super) fn refused(path: &Path, why: impl std::fmt::Display) -> Stop {
     Stop::Refused(format!("{}: {why}", path.display()))
 }
 
@@ -199,7 +199,7 @@ fn say_name_shared(out: Out, project: &Project, site: SiteId) {
 
 /// Applies the operation as one step and saves, unless the change would add a problem to the
 /// project or the file to be written would not load back.
-fn commit(doc: &mut Document, op: Op) -> Result<(), Stop> {
+pub(super) fn commit(doc: &mut Document, op: Op) -> Result<(), Stop> {
     let path = doc.path.clone();
     let problems_before: HashSet<String> = validate(doc.project())
         .iter()
@@ -240,7 +240,7 @@ fn commit(doc: &mut Document, op: Op) -> Result<(), Stop> {
     doc.save().map_err(|e| Stop::Failed(e.to_string()))
 }
 
-fn failed(path: &Path, why: impl std::fmt::Display) -> Stop {
+pub(super) fn failed(path: &Path, why: impl std::fmt::Display) -> Stop {
     Stop::Failed(format!("{}: {why}", path.display()))
 }
 

@@ -20,6 +20,7 @@ pub mod hit;
 pub mod index;
 pub mod list;
 pub mod ops;
+pub mod references;
 pub mod review;
 pub mod selection;
 pub mod snap;

@@ -3,7 +3,7 @@
 //! the inspector all read it.
 
 use super::OutlineRef;
-use crate::model::{FootprintId, Site};
+use crate::model::{FootprintId, ReferenceId, Site};
 use std::collections::BTreeSet;
 
 /// One vertex of one footprint's outline (or after-outline).
@@ -20,6 +20,9 @@ pub struct Selection {
     footprints: BTreeSet<FootprintId>,
     /// A vertex clicked in the select tool; Delete removes it instead of the footprint.
     pub vertex: Option<VertexRef>,
+    /// A reference building clicked where no footprint is: D, N or R turn it into a footprint,
+    /// Delete removes it. Never together with footprints.
+    pub reference: Option<ReferenceId>,
 }
 
 /// How a click changes the selection.
@@ -33,6 +36,8 @@ pub enum SelectionChange {
     Toggle(FootprintId),
     /// Select one footprint and one of its vertices.
     Vertex(VertexRef),
+    /// Select one reference building (imported outline) and no footprint.
+    Reference(ReferenceId),
 }
 
 impl Selection {
@@ -40,6 +45,7 @@ impl Selection {
         Selection {
             footprints: ids.into_iter().collect(),
             vertex: None,
+            reference: None,
         }
     }
 
@@ -73,6 +79,7 @@ impl Selection {
     pub fn clear(&mut self) {
         self.footprints.clear();
         self.vertex = None;
+        self.reference = None;
     }
 
     pub fn apply(&mut self, change: SelectionChange) {
@@ -95,7 +102,14 @@ impl Selection {
                 self.footprints = BTreeSet::from([v.footprint]);
                 self.vertex = Some(v);
             }
+            SelectionChange::Reference(id) => {
+                self.footprints.clear();
+                self.vertex = None;
+                self.reference = Some(id);
+                return;
+            }
         }
+        self.reference = None;
     }
 
     /// Drops footprints (and a vertex) that no longer exist in `site`, after an undo or a
@@ -106,6 +120,7 @@ impl Selection {
             return;
         };
         self.footprints.retain(|id| site.footprint(*id).is_some());
+        self.reference = self.reference.filter(|id| site.reference(*id).is_some());
         if let Some(v) = self.vertex {
             let valid = site
                 .footprint(v.footprint)

@@ -5,6 +5,7 @@ use super::footprint::Footprint;
 use super::ids::{FootprintId, ImageId, SiteId};
 use super::marker::{Coverage, CoverageGrid, Marker};
 use super::project::{DatedImage, Project, Site};
+use super::reference::{ReferenceBuilding, ReferenceId};
 use super::transform::Affine;
 use std::collections::BTreeSet;
 
@@ -75,6 +76,16 @@ pub enum Edit {
         cells: Vec<u32>,
         checked: bool,
     },
+    /// Adds reference buildings (a whole import) to a site; their ids must be free.
+    AddReferences {
+        site: SiteId,
+        references: Vec<ReferenceBuilding>,
+    },
+    /// Removes reference buildings from a site (deleted, or turned into footprints).
+    RemoveReferences {
+        site: SiteId,
+        ids: Vec<ReferenceId>,
+    },
     /// Several edits applied in order and undone in reverse, as one step.
     Batch(Vec<Edit>),
 }
@@ -94,6 +105,10 @@ pub enum EditError {
     DuplicateImage(ImageId),
     #[error("site {0} already exists")]
     DuplicateSite(SiteId),
+    #[error("reference building {0} does not exist")]
+    NoSuchReference(ReferenceId),
+    #[error("reference building {0} already exists")]
+    DuplicateReference(ReferenceId),
     #[error("image {image} is used by footprint(s) {}", list(.footprints))]
     ImageInUse {
         image: ImageId,
@@ -138,6 +153,8 @@ pub struct Touched {
     pub project: bool,
     /// Sites whose markers or coverage changed.
     pub review: BTreeSet<SiteId>,
+    /// Sites whose reference buildings changed.
+    pub references: BTreeSet<SiteId>,
 }
 
 impl Touched {
@@ -146,6 +163,7 @@ impl Touched {
             && self.footprints.is_empty()
             && self.images.is_empty()
             && self.review.is_empty()
+            && self.references.is_empty()
             && !self.project
     }
 
@@ -155,6 +173,7 @@ impl Touched {
         self.images.extend(other.images);
         self.project |= other.project;
         self.review.extend(other.review);
+        self.references.extend(other.references);
     }
 
     /// The footprints touched, without their sites.
@@ -363,6 +382,57 @@ impl Edit {
                     checked: !checked,
                 })
             }
+            Edit::AddReferences {
+                site,
+                mut references,
+            } => {
+                let s = project.site_mut(site).ok_or(EditError::NoSuchSite(site))?;
+                references.sort_by_key(|r| r.id);
+                let mut top = 0;
+                for pair in references.windows(2) {
+                    if pair[0].id == pair[1].id {
+                        return Err(EditError::DuplicateReference(pair[0].id));
+                    }
+                }
+                for r in &references {
+                    if s.reference(r.id).is_some() {
+                        return Err(EditError::DuplicateReference(r.id));
+                    }
+                    top = top.max(r.id.0);
+                }
+                let ids = references.iter().map(|r| r.id).collect();
+                // Merge two sorted lists in one pass: an import of thousands stays linear.
+                let old = std::mem::take(&mut s.references);
+                let mut merged = Vec::with_capacity(old.len() + references.len());
+                let (mut a, mut b) = (
+                    old.into_iter().peekable(),
+                    references.into_iter().peekable(),
+                );
+                while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+                    let next = if x.id < y.id { a.next() } else { b.next() };
+                    merged.extend(next);
+                }
+                merged.extend(a);
+                merged.extend(b);
+                s.references = merged;
+                project.next_ids.reference = project.next_ids.reference.max(top.saturating_add(1));
+                Ok(Edit::RemoveReferences { site, ids })
+            }
+            Edit::RemoveReferences { site, ids } => {
+                let s = project.site_mut(site).ok_or(EditError::NoSuchSite(site))?;
+                let wanted: BTreeSet<ReferenceId> = ids.iter().copied().collect();
+                if let Some(missing) = wanted.iter().find(|id| s.reference(**id).is_none()) {
+                    return Err(EditError::NoSuchReference(*missing));
+                }
+                let (removed, kept) = std::mem::take(&mut s.references)
+                    .into_iter()
+                    .partition(|r| wanted.contains(&r.id));
+                s.references = kept;
+                Ok(Edit::AddReferences {
+                    site,
+                    references: removed,
+                })
+            }
             Edit::Batch(edits) => {
                 let mut inverses = Vec::with_capacity(edits.len());
                 for e in edits {
@@ -420,6 +490,9 @@ impl Edit {
             Edit::SetMarkers { site, .. } | Edit::CheckCells { site, .. } => {
                 t.review.insert(*site);
             }
+            Edit::AddReferences { site, .. } | Edit::RemoveReferences { site, .. } => {
+                t.references.insert(*site);
+            }
             Edit::Batch(v) => v.iter().for_each(|e| e.collect_touched(t)),
         }
     }
@@ -448,6 +521,13 @@ impl Edit {
             Edit::SetMarkers { .. } => "change missed-change markers".to_string(),
             Edit::CheckCells { checked: true, .. } => "check coverage cells".to_string(),
             Edit::CheckCells { .. } => "uncheck coverage cells".to_string(),
+            Edit::AddReferences { references, .. } => {
+                format!("import {} reference building(s)", references.len())
+            }
+            Edit::RemoveReferences { ids, .. } => match ids.as_slice() {
+                [one] => format!("remove reference building {one}"),
+                many => format!("remove {} reference buildings", many.len()),
+            },
             Edit::Batch(v) => match v.first() {
                 Some(first) if v.len() == 1 => first.describe(),
                 _ => format!("{} changes", v.len()),
@@ -511,6 +591,19 @@ impl Edit {
                 Edit::CheckCells {
                     reviewer, cells, ..
                 } => reviewer.len() + cells.len() * 4,
+                Edit::AddReferences { references, .. } => references
+                    .iter()
+                    .map(|r| {
+                        std::mem::size_of::<ReferenceBuilding>()
+                            + r.outline.len() * 16
+                            + r.source.len()
+                            + r.attributes
+                                .iter()
+                                .map(|(k, v)| k.len() + v.len() + 48)
+                                .sum::<usize>()
+                    })
+                    .sum(),
+                Edit::RemoveReferences { ids, .. } => ids.len() * 4,
                 Edit::Batch(v) => v.iter().map(Edit::approx_bytes).sum(),
                 _ => 0,
             }

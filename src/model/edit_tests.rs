@@ -561,3 +561,72 @@ proptest! {
         prop_assert!(p.next_ids.footprint >= edited.next_ids.footprint);
     }
 }
+
+fn references(ids: &[u32]) -> Vec<ReferenceBuilding> {
+    ids.iter()
+        .map(|i| ReferenceBuilding {
+            id: ReferenceId(*i),
+            outline: Polygon::rectangle(Point::new(0.0, 0.0), Point::new(4.0, 4.0)),
+            source: "b.geojson".into(),
+            attributes: Default::default(),
+        })
+        .collect()
+}
+
+#[test]
+fn a_whole_import_of_references_is_one_step_undone_at_once_and_its_ids_are_never_reused() {
+    let mut p = project();
+    let site = p.sites[0].id;
+    let original = p.clone();
+    let mut h = History::new();
+    h.apply(
+        &mut p,
+        Edit::AddReferences {
+            site,
+            references: references(&[3, 1, 2]),
+        },
+    )
+    .unwrap();
+    let ids: Vec<u32> = p.sites[0].references.iter().map(|r| r.id.0).collect();
+    assert_eq!(ids, [1, 2, 3], "kept in id order");
+    assert_eq!(p.next_ids.reference, 4);
+    h.undo(&mut p).unwrap();
+    assert_eq!(p.sites[0].references, original.sites[0].references);
+    assert_eq!(p.next_ids.reference, 4, "ids are not handed out again");
+}
+
+#[test]
+fn removing_references_gives_them_back_on_undo_and_a_missing_one_changes_nothing() {
+    let mut p = project();
+    let site = p.sites[0].id;
+    Edit::AddReferences {
+        site,
+        references: references(&[1, 2, 3]),
+    }
+    .apply(&mut p)
+    .unwrap();
+    let before = p.clone();
+    let inverse = Edit::RemoveReferences {
+        site,
+        ids: vec![ReferenceId(2)],
+    }
+    .apply(&mut p)
+    .unwrap();
+    assert_eq!(p.sites[0].references.len(), 2);
+    inverse.apply(&mut p).unwrap();
+    assert_eq!(p, before);
+    let err = Edit::RemoveReferences {
+        site,
+        ids: vec![ReferenceId(9)],
+    }
+    .apply(&mut p)
+    .unwrap_err();
+    assert_eq!(err, EditError::NoSuchReference(ReferenceId(9)));
+    assert_eq!(p, before);
+    let dup = Edit::AddReferences {
+        site,
+        references: references(&[3]),
+    }
+    .apply(&mut p);
+    assert_eq!(dup, Err(EditError::DuplicateReference(ReferenceId(3))));
+}

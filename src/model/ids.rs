@@ -47,6 +47,14 @@ pub struct NextIds {
     /// Missed-change markers (format version 2).
     #[serde(default = "first_id")]
     pub marker: u32,
+    /// Reference buildings (imported outlines). Not written while none was ever handed out,
+    /// so files without references keep their bytes.
+    #[serde(default = "first_id", skip_serializing_if = "is_first_id")]
+    pub reference: u32,
+}
+
+fn is_first_id(n: &u32) -> bool {
+    *n <= 1
 }
 
 fn first_id() -> u32 {
@@ -60,6 +68,7 @@ impl Default for NextIds {
             image: 1,
             footprint: 1,
             marker: 1,
+            reference: 1,
         }
     }
 }
@@ -102,6 +111,11 @@ impl NextIds {
     pub fn new_marker(&mut self) -> Result<super::marker::MarkerId, IdsExhausted> {
         take(&mut self.marker, "marker").map(super::marker::MarkerId)
     }
+
+    /// Hands out a fresh reference building id.
+    pub fn new_reference(&mut self) -> Result<super::reference::ReferenceId, IdsExhausted> {
+        take(&mut self.reference, "reference building").map(super::reference::ReferenceId)
+    }
 }
 
 #[cfg(test)]
@@ -115,6 +129,7 @@ mod tests {
             image: 5,
             footprint: 1,
             marker: 1,
+            reference: 1,
         };
         assert_eq!(n.new_site(), Ok(SiteId(1)));
         assert_eq!(n.new_site(), Ok(SiteId(2)));
@@ -129,6 +144,7 @@ mod tests {
             image: 1,
             footprint: u32::MAX - 1,
             marker: 1,
+            reference: 1,
         };
         assert_eq!(n.new_footprint(), Ok(FootprintId(u32::MAX - 1)));
         let err = n.new_footprint().unwrap_err();

@@ -141,6 +141,7 @@ pub fn merge_projects(base: &Project, ours: &Project, theirs: &Project) -> Merge
     ids.image = ids.image.max(theirs.next_ids.image);
     ids.footprint = ids.footprint.max(theirs.next_ids.footprint);
     ids.marker = ids.marker.max(theirs.next_ids.marker);
+    ids.reference = ids.reference.max(theirs.next_ids.reference);
     for (id, [bs, os, ts]) in by_key(&base.sites, &ours.sites, &theirs.sites, |s| s.id) {
         let merged = match (os, ts) {
             (Some(os), Some(ts)) => Some(m.site(bs, os, ts)),
@@ -289,6 +290,13 @@ impl Merger {
         site.footprints = self.footprints(id, base, ours, theirs);
         site.markers = self.markers(id, base, ours, theirs);
         site.coverage = self.coverage(id, base, ours, theirs);
+        // The reference layer is an import, not anybody's judgement: merged as one record.
+        site.references = self.small(
+            &format!("the reference buildings of site {id}"),
+            Some(&base.references),
+            &ours.references,
+            &theirs.references,
+        );
         site.images = self.images(&site, base, ours, theirs);
         site
     }

@@ -4,6 +4,7 @@ use super::date::CaptureDate;
 use super::footprint::Footprint;
 use super::ids::{FootprintId, ImageId, NextIds, SiteId};
 use super::marker::{Coverage, Marker};
+use super::reference::{ReferenceBuilding, ReferenceId};
 use super::transform::Affine;
 use serde::{Deserialize, Serialize};
 
@@ -44,6 +45,9 @@ pub struct Site {
     /// What each reviewer has looked at, one entry per reviewer.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coverage: Vec<Coverage>,
+    /// Imported building outlines drawn under the footprints, by id (not written when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<ReferenceBuilding>,
 }
 
 /// One image of a site, taken on one date.
@@ -88,6 +92,7 @@ impl Project {
                 f.canonicalize();
             }
             site.markers.sort_by_key(|m| m.id);
+            site.references.sort_by_key(|r| r.id);
             site.coverage.sort_by(|a, b| a.reviewer.cmp(&b.reviewer));
             for c in &mut site.coverage {
                 c.canonicalize();
@@ -111,6 +116,13 @@ impl Project {
             .max()
             .unwrap_or(0);
         self.next_ids.marker = self.next_ids.marker.max(max_marker.saturating_add(1));
+        let max_reference = self
+            .sites
+            .iter()
+            .flat_map(|s| s.references.iter().map(|r| r.id.0))
+            .max()
+            .unwrap_or(0);
+        self.next_ids.reference = self.next_ids.reference.max(max_reference.saturating_add(1));
     }
 
     pub fn site(&self, id: SiteId) -> Option<&Site> {
@@ -155,6 +167,7 @@ impl Site {
             footprints: Vec::new(),
             markers: Vec::new(),
             coverage: Vec::new(),
+            references: Vec::new(),
         }
     }
 
@@ -182,6 +195,14 @@ impl Site {
             Ok(i) => Some(i),
             Err(_) => self.footprints.iter().position(|f| f.id == id),
         }
+    }
+
+    /// The reference building with this id (kept in id order, like footprints).
+    pub fn reference(&self, id: ReferenceId) -> Option<&ReferenceBuilding> {
+        self.references
+            .binary_search_by_key(&id, |r| r.id)
+            .ok()
+            .map(|i| &self.references[i])
     }
 
     /// Images oldest first, unknown dates last, ties by id: the order of the timeline.

@@ -9,6 +9,7 @@ mod compare;
 mod conflicts;
 mod drawing;
 mod ground;
+mod references;
 mod registration;
 mod review;
 mod safety;

@@ -10,6 +10,7 @@ mod legend;
 pub mod markers;
 mod paint;
 pub mod preview;
+mod references;
 mod scale_bar;
 
 pub use chrome::{AFTER_COLOR, BEFORE_COLOR, side_color};
@@ -315,6 +316,8 @@ pub fn canvas_ui(ui: &mut Ui, input: CanvasInput<'_>, state: CanvasState<'_>) ->
         tool,
         tool_ctx: |side| tool_context(&input, site, index, side, compare.view.zoom),
         markers: &site.markers,
+        references: &site.references,
+        selected_reference: input.selection.reference,
         coverage: input.coverage,
     };
     for pane in &panes {

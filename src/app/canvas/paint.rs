@@ -28,6 +28,8 @@ pub(super) struct Painting<'a, F: Fn(Side) -> ToolContext<'a>> {
     pub(super) tool: &'a Tool,
     pub(super) tool_ctx: F,
     pub(super) markers: &'a [crate::model::Marker],
+    pub(super) references: &'a [crate::model::ReferenceBuilding],
+    pub(super) selected_reference: Option<crate::model::ReferenceId>,
     pub(super) coverage: Option<&'a crate::model::Coverage>,
 }
 
@@ -71,6 +73,13 @@ impl<'a, F: Fn(Side) -> ToolContext<'a>> Painting<'a, F> {
         outlines: OutlineChoice,
     ) {
         if self.show_footprints {
+            super::references::paint_references(
+                painter,
+                pane,
+                &self.view,
+                self.references,
+                self.selected_reference,
+            );
             let stats = paint_footprints(
                 painter,
                 pane,

@@ -273,6 +273,21 @@ impl Dialogs {
                 "path/to/report-folder",
                 BrowseKind::PickFolder,
             ),
+            PathPurpose::ExportGis(crate::gis::ExportFormat::GeoJson) => (
+                "Export the site's footprints as GeoJSON",
+                "path/to/footprints.geojson",
+                BrowseKind::SaveFile,
+            ),
+            PathPurpose::ExportGis(crate::gis::ExportFormat::Csv) => (
+                "Export the site's footprints as CSV",
+                "path/to/footprints.csv",
+                BrowseKind::SaveFile,
+            ),
+            PathPurpose::ImportReferences => (
+                "Import reference buildings (GeoJSON or xBD JSON)",
+                "path/to/buildings.geojson",
+                BrowseKind::PickFile,
+            ),
         };
         let mut submit = false;
         let mut cancel = false;
@@ -469,5 +484,10 @@ fn path_action(purpose: &PathPurpose, path: PathBuf) -> Action {
             file: path,
         },
         PathPurpose::ExportReport => Action::ExportReport(path),
+        PathPurpose::ExportGis(format) => Action::ExportGis {
+            path,
+            format: *format,
+        },
+        PathPurpose::ImportReferences => Action::ImportReferences(path),
     }
 }

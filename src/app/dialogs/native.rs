@@ -47,6 +47,10 @@ pub enum BrowseKind {
     PickImage,
     PickImages,
     PickFolder,
+    /// Any file to write (exports).
+    SaveFile,
+    /// Any file to read (imports).
+    PickFile,
 }
 
 impl NativeDialogs {
@@ -100,6 +104,8 @@ impl NativeDialogs {
                         .pick_files()
                         .unwrap_or_default(),
                     BrowseKind::PickFolder => d.pick_folder().into_iter().collect(),
+                    BrowseKind::SaveFile => d.save_file().into_iter().collect(),
+                    BrowseKind::PickFile => d.pick_file().into_iter().collect(),
                 };
                 // The receiver may be gone if the window closed; nothing to do then.
                 let _ = tx.send((target, picked));

@@ -37,12 +37,16 @@ pub fn sites_panel_ui(
     for site in &project.sites {
         let selected = pair.site == Some(site.id);
         let counts = SiteCounts::of(site);
-        let label = format!(
-            "{}  ({} images, {} footprints)",
+        let mut label = format!(
+            "{}  ({} images, {} footprints",
             site.name,
             site.images.len(),
             counts.footprints
         );
+        if !site.references.is_empty() {
+            label.push_str(&format!(", {} reference buildings", site.references.len()));
+        }
+        label.push(')');
         let r = ui
             .selectable_label(selected, label)
             .on_hover_text(if site.note.is_empty() {

@@ -129,7 +129,11 @@ impl SelectTool {
                 _ => SelectionChange::Set(vec![h.footprint]),
             },
             None if mods.shift => return ToolOutput::default(),
-            None => SelectionChange::Set(Vec::new()),
+            // Where no footprint is, an imported reference building can be picked.
+            None => match crate::editing::references::reference_at(ctx.site, p) {
+                Some(id) => SelectionChange::Reference(id),
+                None => SelectionChange::Set(Vec::new()),
+            },
         };
         ToolOutput {
             select: Some(select),
