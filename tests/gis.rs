@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 
 const REALDATA: &str = "/work/shared/eval/realdata";
 
-/// Joplin chip 0's grid in EPSG:32615, hard-coded from `gdalinfo joplin_chip0_pre.tif`
-/// (origin and pixel size) until branch `georef` reads GeoTIFF tags into projects.
+/// Joplin chip 0's grid in EPSG:32615, from `gdalinfo joplin_chip0_pre.tif` (origin and pixel
+/// size): synthetic projects borrow it, and the real chip must read as it.
 fn joplin_chip0() -> Affine {
     Affine {
         xx: 0.600_000_000_003_717_6,
@@ -234,7 +234,23 @@ fn the_joplin_footprints_import_as_references_ten_become_footprints_and_export_o
         real.join("geotiff/joplin_chip0_pre.tif"),
         real.join("geotiff/joplin_chip0_post.tif"),
     ];
-    let project = project_with(dir.path(), tiffs, true, 0);
+    // The project opens from the GeoTIFFs themselves: their tags give the grid and the CRS.
+    let project = dir.path().join("joplin.ron");
+    sitediff()
+        .args(["new", "--site", "Joplin"])
+        .arg(&project)
+        .arg(format!("--date={}=2011-05-20", tiffs[0].display()))
+        .arg(format!("--date={}=2011-05-24", tiffs[1].display()))
+        .args(&tiffs)
+        .assert()
+        .success();
+    let read = sitediff::io::load_project(&project).unwrap();
+    let georef = read.sites[0].images[0]
+        .georef
+        .clone()
+        .expect("read from the GeoTIFF");
+    assert_eq!(georef.epsg, 32615);
+    assert!(georef.pixel_to_map.approx_eq(&joplin_chip0(), 1e-6));
     // SOURCES.md says 178 buildings fall inside chip 0: that counts the chip's longitude and
     // latitude envelope, which is larger than the chip (its UTM grid is turned about 0.9° from
     // north). Inside the image itself there are 175, as GDAL also finds:
@@ -282,6 +298,13 @@ fn the_joplin_footprints_import_as_references_ten_become_footprints_and_export_o
     assert_eq!(doc.project().sites[0].footprints.len(), 10);
     doc.save().unwrap();
 
+    // Areas in square metres.
+    sitediff()
+        .arg("stats")
+        .arg(&project)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("m²"));
     let out = dir.path().join("joplin.geojson");
     export(&project, "geojson", &[], &out).success();
     let info = ogrinfo(&out);
