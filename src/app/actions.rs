@@ -24,6 +24,8 @@ pub struct AddImagesRequest {
     pub site: Option<SiteId>,
     pub new_site_name: String,
     pub images: Vec<(PathBuf, Option<CaptureDate>)>,
+    /// The CRS (EPSG code) of world files beside the images, which name none.
+    pub crs: Option<u32>,
 }
 
 /// Which file dialog (typed path, with an optional native Browse...).

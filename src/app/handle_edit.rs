@@ -380,7 +380,7 @@ impl SiteDiffApp {
             .map(|(path, date)| NewImage {
                 path: path.clone(),
                 date: *date,
-                crs: None,
+                crs: req.crs,
             })
             .collect();
         let result = match req.site {

@@ -119,19 +119,7 @@ pub fn say_images(out: Out, reports: &[NewImageReport]) {
     }
 }
 
-/// Parses `--crs`: `EPSG:32615` or `32615`, refused unless sitediff can transform it.
-pub fn parse_crs(arg: &str) -> Result<u32, String> {
-    let t = arg.trim();
-    let digits = match t.get(..5) {
-        Some(prefix) if prefix.eq_ignore_ascii_case("EPSG:") => &t[5..],
-        _ => t,
-    };
-    let epsg = digits
-        .parse::<u32>()
-        .map_err(|_| format!("`{arg}` is not a CRS; expected EPSG:CODE, e.g. EPSG:32615"))?;
-    crate::geo::Crs::from_epsg(epsg).map_err(|e| e.to_string())?;
-    Ok(epsg)
-}
+pub use crate::geo::parse_crs;
 
 /// How many of the images have no capture date.
 pub fn undated(reports: &[NewImageReport]) -> usize {

@@ -131,6 +131,21 @@ impl Crs {
     }
 }
 
+/// Parses a CRS as people type it: `EPSG:32615` or `32615`, refused unless sitediff can
+/// transform it (`--crs`, and the window's add-images dialog).
+pub fn parse_crs(arg: &str) -> Result<u32, String> {
+    let t = arg.trim();
+    let digits = match t.get(..5) {
+        Some(prefix) if prefix.eq_ignore_ascii_case("EPSG:") => &t[5..],
+        _ => t,
+    };
+    let epsg = digits
+        .parse::<u32>()
+        .map_err(|_| format!("`{arg}` is not a CRS; expected EPSG:CODE, e.g. EPSG:32615"))?;
+    Crs::from_epsg(epsg).map_err(|e| e.to_string())?;
+    Ok(epsg)
+}
+
 /// A site on the ground: its frame (the reference image's pixels) in map coordinates.
 #[derive(Debug)]
 pub struct SiteGeo {

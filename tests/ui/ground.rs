@@ -78,3 +78,47 @@ fn the_status_bar_shows_map_coordinates_beside_site_pixels() {
         "{text} in the status bar"
     );
 }
+
+#[test]
+fn an_image_with_a_world_file_added_in_the_window_takes_the_crs_typed_in_the_dialog() {
+    use egui::accesskit::Role;
+    use egui_kittest::kittest::by;
+    let (dir, mut h) = loaded_harness();
+    let new = dir.path().join("yard_20241015.png");
+    crate::support::test_image(640, 480, 30).save(&new).unwrap();
+    // Half-metre pixels; a world file names the centre of the top-left pixel.
+    std::fs::write(
+        dir.path().join("yard_20241015.pgw"),
+        "0.5\n0\n0\n-0.5\n500000.25\n4099999.75\n",
+    )
+    .unwrap();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::I);
+    for _ in 0..3 {
+        h.step();
+    }
+    h.get(by().role(Role::MultilineTextInput)).focus();
+    h.step();
+    h.get(by().role(Role::MultilineTextInput))
+        .type_text(&new.display().to_string());
+    h.step();
+    h.get_by_label("CRS of world files").focus();
+    h.step();
+    h.get_by_label("CRS of world files").type_text("EPSG:32615");
+    h.step();
+    h.get_by_label("Add").click();
+    for _ in 0..3 {
+        h.step();
+    }
+    let doc = h.state().doc.as_ref().unwrap();
+    let added = doc.project().sites[0]
+        .images
+        .iter()
+        .find(|i| i.path == "yard_20241015.png")
+        .expect("the image was added");
+    let georef = added.georef.as_ref().expect("placed by its world file");
+    assert_eq!(georef.epsg, 32615);
+    assert_eq!(
+        georef.pixel_to_map.apply(Point::new(0.0, 0.0)),
+        Point::new(500_000.0, 4_100_000.0)
+    );
+}

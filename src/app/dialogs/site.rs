@@ -13,6 +13,8 @@ pub struct AddImagesDialog {
     pub site_name: String,
     /// One image path per line.
     pub images: String,
+    /// The CRS of world files beside the images (`EPSG:32615`), empty when there are none.
+    pub crs: String,
     pub error: Option<String>,
     focused: bool,
 }
@@ -23,6 +25,7 @@ impl AddImagesDialog {
             site: Some(site),
             site_name: name.to_string(),
             images: String::new(),
+            crs: String::new(),
             error: None,
             focused: false,
         }
@@ -33,6 +36,7 @@ impl AddImagesDialog {
             site: None,
             site_name: String::new(),
             images: String::new(),
+            crs: String::new(),
             error: None,
             focused: false,
         }
@@ -62,10 +66,15 @@ impl AddImagesDialog {
         if self.site.is_some() && images.is_empty() {
             return Err("Add at least one image.".into());
         }
+        let crs = match self.crs.trim() {
+            "" => None,
+            text => Some(crate::geo::parse_crs(text)?),
+        };
         Ok(AddImagesRequest {
             site: self.site,
             new_site_name: self.site_name.trim().to_string(),
             images,
+            crs,
         })
     }
 
@@ -118,6 +127,19 @@ impl AddImagesDialog {
                 if native_running {
                     ui.spinner();
                 }
+            });
+            ui.horizontal(|ui| {
+                let label = ui.label("CRS of world files");
+                ui.add(
+                    egui::TextEdit::singleline(&mut self.crs)
+                        .hint_text("e.g. EPSG:32615 (GeoTIFFs name their own)")
+                        .desired_width(300.0),
+                )
+                .labelled_by(label.id)
+                .on_hover_text(
+                    "A world file (.pgw, .jgw, .tfw, .wld) beside an image places it on the \
+                     ground but names no coordinate system: give it here.",
+                );
             });
             ui.label(
                 egui::RichText::new(
