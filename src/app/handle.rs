@@ -260,7 +260,7 @@ impl SiteDiffApp {
             Action::Relink { site, image, file } => self.relink(site, image, &file),
             Action::Retry(path) => self.images.forget(&path),
             Action::ExportReport(dir) => self.start_report(ctx, dir),
-            Action::ExportGis { path, format } => self.export_gis(&path, format),
+            Action::ExportGis { path, format } => self.export_gis(ctx, &path, format),
             Action::ImportReferences(path) => self.import_references(&path),
             other => {
                 let Some(other) = self

@@ -105,6 +105,8 @@ pub struct SiteDiffApp {
     pub review: review::ReviewSession,
     /// The review report being written, if one is.
     pub report: Option<report_job::ReportJob>,
+    /// The GeoJSON or CSV export being written, if one is.
+    gis_export: Option<gis::GisExportJob>,
     /// What the last report written holds.
     pub last_report: Option<crate::report::ReportSummary>,
     pub adjustments: HashMap<ImageId, Adjustments>,
@@ -157,6 +159,7 @@ impl SiteDiffApp {
             inspector: InspectorState::default(),
             review: review::ReviewSession::default(),
             report: None,
+            gis_export: None,
             last_report: None,
             adjustments: HashMap::new(),
             images: ImageStore::new(wake),
@@ -377,6 +380,7 @@ impl SiteDiffApp {
         let _ = self.ctx_cell.set(ctx.clone());
         self.images.poll(&ctx);
         self.poll_report();
+        self.poll_gis_export();
         let mut actions: Vec<Action> = Vec::new();
 
         // Closing the window with unsaved changes asks first.

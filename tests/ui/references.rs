@@ -53,3 +53,44 @@ fn clicking_a_reference_building_and_pressing_d_makes_it_a_demolished_footprint_
     assert_eq!(s.footprints.len(), before, "undo removes the footprint");
     assert_eq!(s.references.len(), 1, "and brings the reference back");
 }
+
+#[test]
+fn exporting_from_the_window_writes_the_file_in_the_background_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = crate::support::project_on_disk(dir.path());
+    let mut project = sitediff::io::load_project(&path).unwrap();
+    project.sites[0].images[0].georef = Some(sitediff::model::Georef {
+        epsg: 32615,
+        pixel_to_map: sitediff::model::Affine {
+            xx: 0.5,
+            xy: 0.0,
+            tx: 500_000.0,
+            yx: 0.0,
+            yy: -0.5,
+            ty: 4_100_000.0,
+        },
+        source: sitediff::model::GeorefSource::GeoTiff,
+    });
+    sitediff::io::save_project(&project, &path).unwrap();
+    let mut h = harness_for(&path);
+    h.step();
+    let out = dir.path().join("out.geojson");
+    let ctx = h.ctx.clone();
+    h.state_mut().handle(
+        &ctx,
+        sitediff::app::Action::ExportGis {
+            path: out.clone(),
+            format: sitediff::gis::ExportFormat::GeoJson,
+        },
+    );
+    assert!(h.state().exporting(), "running on its own thread");
+    step_until(&mut h, "the export to finish", |app| !app.exporting());
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("\"FeatureCollection\""), "{text}");
+    assert!(
+        h.state()
+            .notice()
+            .is_some_and(|n| n.starts_with("Exported 1 footprint(s)"))
+    );
+    assert!(h.state().dialogs.message.is_none());
+}
