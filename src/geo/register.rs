@@ -3,6 +3,7 @@
 //! (other resolution, other extent, even another CRS) line up without tie points.
 
 use super::{Crs, GeoError};
+use crate::model::registration::{TiePoint, fit_affine};
 use crate::model::{Affine, Georef, Point};
 
 /// Points per side of the grid through which a transform between two CRSs is fitted.
@@ -56,60 +57,16 @@ pub fn register_by_georef(
             let pixel = Point::new(w * col as f64 / step, h * row as f64 / step);
             let (lon, lat) = from.to_lonlat(image.pixel_to_map(pixel))?;
             let site = map_to_site.apply(to.from_lonlat(lon, lat)?);
-            pairs.push((pixel, site));
+            pairs.push(TiePoint { image: pixel, site });
         }
     }
-    let to_site = fit_affine(&pairs).ok_or(GeoError::Singular)?;
-    let max_error_px = pairs
-        .iter()
-        .map(|(p, s)| to_site.apply(*p).distance(*s))
-        .fold(0.0, f64::max);
+    // The same least-squares fit as tie points clicked by hand, through a grid of points.
+    let fit = fit_affine(&pairs).map_err(|_| GeoError::Singular)?;
     Ok(GeoRegistration {
-        to_site,
-        max_error_px,
+        to_site: fit.to_site,
+        max_error_px: fit.worst_residual(),
         exact: false,
     })
-}
-
-/// The affine transform that takes each pair's first point closest to its second, in the
-/// least-squares sense; `None` when the first points are all on one line.
-pub fn fit_affine(pairs: &[(Point, Point)]) -> Option<Affine> {
-    let n = pairs.len() as f64;
-    if pairs.len() < 3 {
-        return None;
-    }
-    // Centred on the means, the constant term separates from the linear part.
-    let mean = |f: &dyn Fn(&(Point, Point)) -> f64| pairs.iter().map(f).sum::<f64>() / n;
-    let (mu, mv) = (mean(&|p| p.0.x), mean(&|p| p.0.y));
-    let (mx, my) = (mean(&|p| p.1.x), mean(&|p| p.1.y));
-    let (mut suu, mut suv, mut svv) = (0.0, 0.0, 0.0);
-    let (mut sux, mut svx, mut suy, mut svy) = (0.0, 0.0, 0.0, 0.0);
-    for (p, q) in pairs {
-        let (u, v, x, y) = (p.x - mu, p.y - mv, q.x - mx, q.y - my);
-        suu += u * u;
-        suv += u * v;
-        svv += v * v;
-        sux += u * x;
-        svx += v * x;
-        suy += u * y;
-        svy += v * y;
-    }
-    let det = suu * svv - suv * suv;
-    if det.abs() <= f64::EPSILON * (suu * svv).abs() || det == 0.0 {
-        return None;
-    }
-    let solve = |su: f64, sv: f64| ((su * svv - sv * suv) / det, (sv * suu - su * suv) / det);
-    let (xx, xy) = solve(sux, svx);
-    let (yx, yy) = solve(suy, svy);
-    let fitted = Affine {
-        xx,
-        xy,
-        tx: mx - xx * mu - xy * mv,
-        yx,
-        yy,
-        ty: my - yx * mu - yy * mv,
-    };
-    fitted.is_usable().then_some(fitted)
 }
 
 #[cfg(test)]

@@ -108,14 +108,6 @@ fn an_unknown_crs_on_either_side_is_an_error() {
 }
 
 #[test]
-fn a_fit_through_collinear_points_is_refused() {
-    let pairs: Vec<(Point, Point)> = (0..5)
-        .map(|i| (Point::new(i as f64, 0.0), Point::new(i as f64, 1.0)))
-        .collect();
-    assert_eq!(fit_affine(&pairs), None);
-}
-
-#[test]
 fn the_crss_the_readme_names_are_known() {
     for epsg in [4326, 32615, 32618, 32733, 27700, 2154, 3857] {
         assert!(Crs::from_epsg(epsg).is_ok(), "EPSG:{epsg}");
