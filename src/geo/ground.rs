@@ -88,22 +88,10 @@ pub fn scale_bar_metres(max_m: f64) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Affine, GeorefSource};
 
     #[test]
     fn a_joplin_chip_reads_as_its_pixel_size_and_ground_footprint() {
-        let g = Georef {
-            epsg: 32615,
-            pixel_to_map: Affine {
-                xx: 0.6,
-                xy: 0.0,
-                tx: 360_000.0,
-                yx: 0.0,
-                yy: -0.674,
-                ty: 4_104_000.0,
-            },
-            source: GeorefSource::GeoTiff,
-        };
+        let g = crate::geo::fixtures::georef(32615, crate::geo::fixtures::joplin_like());
         let info = GroundInfo::of_image(&g, 1024, 1024).unwrap();
         assert_eq!(info.pixel_text(), "0.600 m × 0.674 m");
         assert_eq!(info.footprint_text(), "614 m × 690 m");

@@ -246,3 +246,30 @@ impl SiteGeo {
 
 #[cfg(test)]
 mod tests;
+
+/// Test fixtures shared by the georeferencing tests.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use crate::model::{Affine, Georef, GeorefSource};
+
+    /// 0.6 m x 0.674 m pixels (the Joplin chips) in UTM zone 15N, north up.
+    pub fn joplin_like() -> Affine {
+        Affine {
+            xx: 0.6,
+            xy: 0.0,
+            tx: 360_000.0,
+            yx: 0.0,
+            yy: -0.674,
+            ty: 4_104_000.0,
+        }
+    }
+
+    /// A GeoTIFF's georeferencing in `epsg`.
+    pub fn georef(epsg: u32, pixel_to_map: Affine) -> Georef {
+        Georef {
+            epsg,
+            pixel_to_map,
+            source: GeorefSource::GeoTiff,
+        }
+    }
+}

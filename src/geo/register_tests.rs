@@ -1,29 +1,11 @@
 //! Tests of `register.rs`.
 
 use super::*;
-use crate::model::GeorefSource;
-
-fn georef(epsg: u32, pixel_to_map: Affine) -> Georef {
-    Georef {
-        epsg,
-        pixel_to_map,
-        source: GeorefSource::GeoTiff,
-    }
-}
+use crate::geo::fixtures::{georef, joplin_like};
 
 /// 0.6 m x 0.674 m pixels in UTM 15N.
 fn reference() -> Georef {
-    georef(
-        32615,
-        Affine {
-            xx: 0.6,
-            xy: 0.0,
-            tx: 360_000.0,
-            yx: 0.0,
-            yy: -0.674,
-            ty: 4_104_000.0,
-        },
-    )
+    georef(32615, joplin_like())
 }
 
 fn near(a: Point, b: Point, tolerance: f64) -> bool {

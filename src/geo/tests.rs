@@ -1,3 +1,4 @@
+use super::fixtures::joplin_like;
 use super::*;
 use crate::model::{CaptureDate, DatedImage, Georef, GeorefSource, ImageId, SiteId};
 
@@ -13,18 +14,6 @@ fn site_on_the_ground(epsg: u32, pixel_to_map: Affine) -> Site {
     site.images.push(img);
     site.reference_image = Some(ImageId(1));
     site
-}
-
-/// 0.6 m x 0.674 m pixels (the Joplin chips) in UTM zone 15N, north up.
-fn joplin_like() -> Affine {
-    Affine {
-        xx: 0.6,
-        xy: 0.0,
-        tx: 360_000.0,
-        yx: 0.0,
-        yy: -0.674,
-        ty: 4_104_000.0,
-    }
 }
 
 #[test]
