@@ -15,6 +15,11 @@ use crate::editing::tools::{Tool, ToolContext};
 use egui::{Align2, Color32, FontId, Rect, Stroke, StrokeKind, Ui, Vec2};
 use std::time::Duration;
 
+/// How often the window repaints for progress alone while an image loads. Tiles and levels
+/// wake it as they arrive; drawing more often only takes the CPU from the decoders (in software
+/// rendering a frame costs as much as decoding a strip of the image).
+const LOADING_REPAINT: Duration = Duration::from_millis(100);
+
 /// What every image drawn in one frame shares.
 pub(super) struct Painting<'a, F: Fn(Side) -> ToolContext<'a>> {
     pub(super) images: &'a mut ImageStore,
@@ -145,9 +150,10 @@ impl<'a, F: Fn(Side) -> ToolContext<'a>> Painting<'a, F> {
                 &mut self.budget,
             );
             self.out.drawn.push((side, outcome));
-            // Finer levels may still be on their way: keep painting while loading.
+            // Finer levels may still be on their way: the loader wakes the window when one
+            // arrives; progress alone is shown at most ten times a second.
             if slot.progress().is_some() {
-                ctx.request_repaint_after(Duration::from_millis(50));
+                ctx.request_repaint_after(LOADING_REPAINT);
             }
             return true;
         }
@@ -189,7 +195,7 @@ impl<'a, F: Fn(Side) -> ToolContext<'a>> Painting<'a, F> {
             FontId::proportional(14.0),
             Color32::LIGHT_GRAY,
         );
-        ctx.request_repaint_after(Duration::from_millis(50));
+        ctx.request_repaint_after(LOADING_REPAINT);
         false
     }
 }

@@ -102,7 +102,8 @@ pub fn status_bar_ui(ui: &mut Ui, input: StatusInput<'_>) {
             for (name, stage, fraction) in images.loading() {
                 let bar = egui::ProgressBar::new(fraction.unwrap_or(0.0))
                     .desired_width(260.0)
-                    .animate(fraction.is_none())
+                    // Not animated: an animation repaints every frame, without limit.
+                    .animate(false)
                     .text(format!("{name}: {}", stage_label(stage)));
                 ui.add(bar);
             }
