@@ -502,7 +502,12 @@ impl SiteDiffApp {
                     .default_size(330.0)
                     .show(ui, |ui| {
                         if let Tool::Registration(t) = &self.tool {
-                            actions.extend(panels::registration::registration_ui(ui, t, site));
+                            actions.extend(panels::registration::registration_ui(
+                                ui,
+                                t,
+                                site,
+                                self.cache.ground.geo.as_ref(),
+                            ));
                             ui.separator();
                         }
                         if self.review.active {

@@ -61,6 +61,25 @@ pub fn project_on_disk(dir: &Path) -> PathBuf {
     path
 }
 
+/// Puts the reference image of the project at `path` on the ground: 0.5 m pixels in UTM zone
+/// 15N, the top-left corner at (500 000, 4 100 000).
+pub fn georeference_on_disk(path: &Path) {
+    let mut project = sitediff::io::load_project(path).expect("load the test project");
+    project.sites[0].images[0].georef = Some(sitediff::model::Georef {
+        epsg: 32615,
+        pixel_to_map: sitediff::model::Affine {
+            xx: 0.5,
+            xy: 0.0,
+            tx: 500_000.0,
+            yx: 0.0,
+            yy: -0.5,
+            ty: 4_100_000.0,
+        },
+        source: sitediff::model::GeorefSource::GeoTiff,
+    });
+    save_project(&project, path).expect("save the test project");
+}
+
 #[cfg(feature = "gui")]
 pub mod ui {
     use egui::{Event, Modifiers, MouseWheelUnit, PointerButton, Pos2, Rect, TouchPhase, Vec2};

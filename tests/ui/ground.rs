@@ -3,28 +3,14 @@
 
 use crate::support::ui::*;
 use egui_kittest::kittest::Queryable;
-use sitediff::io::{load_project, save_project};
-use sitediff::model::{Affine, Georef, GeorefSource, Point};
+use sitediff::model::Point;
 
 /// The test project with its reference image on the ground: 0.5 m pixels in UTM zone 15N, the
 /// top-left corner at (500 000, 4 100 000).
 fn georeferenced_harness() -> (tempfile::TempDir, H) {
     let dir = tempfile::tempdir().unwrap();
     let path = crate::support::project_on_disk(dir.path());
-    let mut project = load_project(&path).unwrap();
-    project.sites[0].images[0].georef = Some(Georef {
-        epsg: 32615,
-        pixel_to_map: Affine {
-            xx: 0.5,
-            xy: 0.0,
-            tx: 500_000.0,
-            yx: 0.0,
-            yy: -0.5,
-            ty: 4_100_000.0,
-        },
-        source: GeorefSource::GeoTiff,
-    });
-    save_project(&project, &path).unwrap();
+    crate::support::georeference_on_disk(&path);
     let mut h = harness_for(&path);
     step_until(&mut h, "images to load", loaded);
     (dir, h)

@@ -58,20 +58,7 @@ fn clicking_a_reference_building_and_pressing_d_makes_it_a_demolished_footprint_
 fn exporting_from_the_window_writes_the_file_in_the_background_and_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let path = crate::support::project_on_disk(dir.path());
-    let mut project = sitediff::io::load_project(&path).unwrap();
-    project.sites[0].images[0].georef = Some(sitediff::model::Georef {
-        epsg: 32615,
-        pixel_to_map: sitediff::model::Affine {
-            xx: 0.5,
-            xy: 0.0,
-            tx: 500_000.0,
-            yx: 0.0,
-            yy: -0.5,
-            ty: 4_100_000.0,
-        },
-        source: sitediff::model::GeorefSource::GeoTiff,
-    });
-    sitediff::io::save_project(&project, &path).unwrap();
+    crate::support::georeference_on_disk(&path);
     let mut h = harness_for(&path);
     h.step();
     let out = dir.path().join("out.geojson");

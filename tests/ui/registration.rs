@@ -139,21 +139,8 @@ fn alt_arrows_nudge_the_after_image_one_undo_step_each() {
 fn on_a_georeferenced_site_residuals_are_also_given_in_metres() {
     let dir = tempfile::tempdir().unwrap();
     let path = crate::support::project_on_disk(dir.path());
-    let mut project = sitediff::io::load_project(&path).unwrap();
     // Half-metre pixels in UTM zone 15N.
-    project.sites[0].images[0].georef = Some(sitediff::model::Georef {
-        epsg: 32615,
-        pixel_to_map: Affine {
-            xx: 0.5,
-            xy: 0.0,
-            tx: 360_000.0,
-            yx: 0.0,
-            yy: -0.5,
-            ty: 4_104_000.0,
-        },
-        source: sitediff::model::GeorefSource::GeoTiff,
-    });
-    sitediff::io::save_project(&project, &path).unwrap();
+    crate::support::georeference_on_disk(&path);
     let mut h = harness_for(&path);
     step_until(&mut h, "images to load", loaded);
     h.key_press_modifiers(Modifiers::COMMAND, egui::Key::G);

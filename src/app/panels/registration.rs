@@ -17,7 +17,13 @@ fn residual_text(px: f64, metres: Option<f64>) -> String {
     }
 }
 
-pub fn registration_ui(ui: &mut Ui, tool: &RegistrationTool, site: &Site) -> Vec<Action> {
+/// `ground`: the site on the ground (the window's cache), for residuals in metres.
+pub fn registration_ui(
+    ui: &mut Ui,
+    tool: &RegistrationTool,
+    site: &Site,
+    ground: Option<&crate::geo::SiteGeo>,
+) -> Vec<Action> {
     let mut actions = Vec::new();
     let target = tool.target();
     let image = site.image(target.image);
@@ -38,15 +44,13 @@ pub fn registration_ui(ui: &mut Ui, tool: &RegistrationTool, site: &Site) -> Vec
     );
     let fit = tool.fit();
     // Metres per site pixel where the site is on the ground, taken at the first tie point.
-    let metres = crate::geo::SiteGeo::of_site(site)
-        .and_then(Result::ok)
-        .and_then(|geo| {
-            let at = tool
-                .pairs()
-                .first()
-                .map_or_else(Default::default, |p| p.site);
-            geo.metres_per_site_pixel(at).ok()
-        });
+    let metres = ground.and_then(|geo| {
+        let at = tool
+            .pairs()
+            .first()
+            .map_or_else(Default::default, |p| p.site);
+        geo.metres_per_site_pixel(at).ok()
+    });
     let pairs = tool.pairs();
     let worst = fit
         .as_ref()
