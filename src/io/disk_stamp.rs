@@ -14,6 +14,9 @@ pub struct FileStamp {
     len: u64,
     modified: Option<SystemTime>,
     hash: u64,
+    /// The time of a same-size version last found to differ, so that the window's check every
+    /// second reads that version once, not every second while it stays.
+    differs_at: Option<Option<SystemTime>>,
 }
 
 /// How the file on disk compares with a stamp.
@@ -41,6 +44,7 @@ impl FileStamp {
             len: bytes.len() as u64,
             modified: meta.and_then(|m| m.modified().ok()),
             hash: content_hash(bytes),
+            differs_at: None,
         }
     }
 
@@ -56,7 +60,7 @@ impl FileStamp {
         if meta.len() == self.len && modified == self.modified {
             return DiskState::Same;
         }
-        if meta.len() != self.len {
+        if meta.len() != self.len || self.differs_at == Some(modified) {
             return DiskState::Changed;
         }
         // Same size, other time: compare the content. Only a regular file is read (a named
@@ -68,6 +72,7 @@ impl FileStamp {
             self.modified = modified;
             DiskState::Same
         } else {
+            self.differs_at = Some(modified);
             DiskState::Changed
         }
     }
@@ -99,5 +104,33 @@ mod tests {
         assert_eq!(stamp.check(&path), DiskState::Changed);
         fs::remove_file(&path).unwrap();
         assert_eq!(stamp.check(&path), DiskState::Missing);
+    }
+
+    #[test]
+    fn a_same_size_version_found_different_is_read_once_not_at_every_check() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.ron");
+        fs::write(&path, "one").unwrap();
+        let mut stamp = FileStamp::of_content(&path, b"one");
+        let set_time = |t: SystemTime| {
+            fs::File::options()
+                .write(true)
+                .open(&path)
+                .unwrap()
+                .set_modified(t)
+                .unwrap()
+        };
+        let later = SystemTime::now() + Duration::from_secs(5);
+        fs::write(&path, "two").unwrap();
+        set_time(later);
+        assert_eq!(stamp.check(&path), DiskState::Changed);
+        // The file is put back behind the check's back with the same size and time: the
+        // check trusts size and time as it does for an unchanged file, and does not read it.
+        fs::write(&path, "one").unwrap();
+        set_time(later);
+        assert_eq!(stamp.check(&path), DiskState::Changed);
+        // A new time is a new version: it is read, and it holds what the stamp holds.
+        set_time(later + Duration::from_secs(5));
+        assert_eq!(stamp.check(&path), DiskState::Same);
     }
 }
