@@ -262,18 +262,7 @@ fn open_checked(
         path: path.to_path_buf(),
         error,
     };
-    let (file, file_size) = open_regular(path).map_err(|e| match e {
-        OpenError::Io(error) => open_error(error),
-        OpenError::NotRegular(kind) => ImageError::NotAFile {
-            path: path.to_path_buf(),
-            kind,
-        },
-    })?;
-    if file_size == 0 {
-        return Err(ImageError::Empty {
-            path: path.to_path_buf(),
-        });
-    }
+    let (file, file_size) = open_file(path)?;
 
     let counting = CountingReader {
         inner: file,
@@ -372,10 +361,34 @@ fn open_checked(
     Ok((decoder, info))
 }
 
+/// Opens `path` as a non-empty regular file; returns it with its size.
+pub(crate) fn open_file(path: &Path) -> Result<(File, u64), ImageError> {
+    let (file, file_size) = open_regular(path).map_err(|e| match e {
+        OpenError::Io(error) => ImageError::Open {
+            path: path.to_path_buf(),
+            error,
+        },
+        OpenError::NotRegular(kind) => ImageError::NotAFile {
+            path: path.to_path_buf(),
+            kind,
+        },
+    })?;
+    if file_size == 0 {
+        return Err(ImageError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok((file, file_size))
+}
+
 /// Refuses a JPEG whose frame header claims more than sitediff opens, before `image` reads the
 /// whole file; and one far larger than its pixels could need (the decoder holds the whole file
 /// in memory), which is damaged or hostile.
-fn check_jpeg_frame(path: &Path, frame: JpegFrame, file_size: u64) -> Result<(), ImageError> {
+pub(crate) fn check_jpeg_frame(
+    path: &Path,
+    frame: JpegFrame,
+    file_size: u64,
+) -> Result<(), ImageError> {
     let JpegFrame {
         width,
         height,
@@ -498,7 +511,7 @@ fn from_image_error(path: &Path, error: image::ImageError) -> ImageError {
 /// Runs `read`, turning a panic inside a third-party decoder (a bug there, triggered by
 /// damaged data) into an error about `path`, so that one bad file cannot take down the session
 /// and the analyst's unsaved work.
-fn guard_panics<T>(
+pub(crate) fn guard_panics<T>(
     path: &Path,
     read: impl FnOnce() -> Result<T, ImageError>,
 ) -> Result<T, ImageError> {

@@ -7,8 +7,15 @@
 //! the decode, level 0 together with a quick approximate overview (longest side at most
 //! [`OVERVIEW_MAX_SIDE`], a few tens of milliseconds) so a fit-to-window view can be drawn, then
 //! the exact levels one by one, each replacing the approximation where it overlaps.
+//!
+//! Before all that, a reduced decode ([`decode_preview`]: a JPEG's DC coefficients, a TIFF's
+//! internal overview) gives a coarse approximate level in a fraction of the decode's time, so
+//! the scene shows long before the full decode ends. When several images load at once, every
+//! preview runs before any full decode (see [`DecodeSlot`]): the analyst sees both panes early
+//! rather than one pane sharp and the other blank.
 
 use super::image_decode::{ImageInfo, decode_image_with_progress};
+use super::preview::decode_preview;
 use super::pyramid::{
     SourceInfo, TILE_SIZE, downsample_2x_on, level_count, level_size, luminance_histogram,
     quick_overview, to_display_rgb8,
@@ -62,6 +69,9 @@ pub enum LoadState {
 pub struct LoadTimings {
     /// Time spent waiting for a decode slot.
     pub queued: Option<Duration>,
+    /// Until the first drawable picture of any kind: the reduced-decode preview where the
+    /// format has one, else the quick overview sent with level 0.
+    pub preview: Option<Duration>,
     /// Until level 0 (the full-resolution display pixels) was available.
     pub decoded: Option<Duration>,
     /// Until a level with its longest side at most [`OVERVIEW_MAX_SIDE`] was available, i.e.
@@ -95,6 +105,16 @@ enum LoadEvent {
     Level {
         index: usize,
         image: Arc<RgbImage>,
+        at: Duration,
+    },
+    /// The reduced-decode preview: approximate levels (the preview's own and coarser ones made
+    /// from it, down to one that fits [`OVERVIEW_MAX_SIDE`]) with the image's size and the
+    /// preview's histogram.
+    Preview {
+        width: u32,
+        height: u32,
+        levels: Vec<(usize, Arc<RgbImage>)>,
+        histogram: Box<[u64; 256]>,
         at: Duration,
     },
     Finished {
@@ -244,6 +264,24 @@ impl ImageLoad {
                 }
             }
             LoadEvent::Level { index, image, at } => self.put_level(index, image, true, at),
+            LoadEvent::Preview {
+                width,
+                height,
+                levels,
+                histogram,
+                at,
+            } => {
+                self.set_size(width, height);
+                if self.histogram.is_none() {
+                    self.histogram = Some(histogram);
+                }
+                for (index, image) in levels {
+                    // Never replace what the full decode already sent.
+                    if self.levels.get(index).is_some_and(Option::is_none) {
+                        self.put_level(index, image, false, at);
+                    }
+                }
+            }
             LoadEvent::Finished { at } => {
                 self.timings.all_levels = Some(at);
                 self.state = LoadState::Ready;
@@ -274,6 +312,9 @@ impl ImageLoad {
             *slot = Some(image);
             *is_exact = exact;
             self.revision += 1;
+            if self.timings.preview.is_none() {
+                self.timings.preview = Some(at);
+            }
             if fits_window && self.timings.first_overview.is_none() {
                 self.timings.first_overview = Some(at);
             }
@@ -361,7 +402,7 @@ enum Stop {
 /// thread would have to queue for the CPU and frames would stall. Loading threads therefore run
 /// at a lower priority (nice 10) than the window, which stays responsive; threads they start
 /// inherit it. Where this is not supported nothing changes.
-fn lower_this_threads_priority() {
+pub(crate) fn lower_this_threads_priority() {
     #[cfg(target_os = "linux")]
     {
         // SAFETY: plain system calls with no pointers; on Linux the nice value belongs to a
@@ -409,7 +450,14 @@ impl Worker {
 
     fn load(&self) -> Result<(), Stop> {
         self.send(LoadEvent::Stage(LoadStage::Queued, None))?;
-        let slot = DecodeSlot::acquire(&self.cancel).ok_or(Stop::Cancelled)?;
+        let pending = PreviewPending::register();
+        {
+            let _slot =
+                DecodeSlot::acquire(&self.cancel, SlotUse::Preview).ok_or(Stop::Cancelled)?;
+            self.preview()?;
+        }
+        drop(pending);
+        let slot = DecodeSlot::acquire(&self.cancel, SlotUse::FullDecode).ok_or(Stop::Cancelled)?;
         self.send(LoadEvent::Dequeued {
             at: self.started.elapsed(),
         })?;
@@ -491,49 +539,122 @@ impl Worker {
             at: self.started.elapsed(),
         })
     }
+
+    /// Sends the reduced-decode preview, if the file has one. A failure here is not reported:
+    /// the full decode that follows says what is wrong with the file.
+    fn preview(&self) -> Result<(), Stop> {
+        let Ok(Some(preview)) = decode_preview(&self.path) else {
+            return Ok(());
+        };
+        self.check_cancelled()?;
+        let (width, height) = (preview.width, preview.height);
+        let mut image = Arc::new(preview.image);
+        let histogram = Box::new(luminance_histogram(&image));
+        let mut levels = vec![(preview.level, image.clone())];
+        // Coarser levels down to a window's worth, so a fit-to-window view uploads few tiles.
+        let count = level_count(width, height, TILE_SIZE);
+        let mut index = preview.level;
+        while image.width().max(image.height()) > OVERVIEW_MAX_SIDE && index + 1 < count {
+            image = Arc::new(downsample_2x_on(&image, 1));
+            index += 1;
+            levels.push((index, image.clone()));
+        }
+        self.send(LoadEvent::Preview {
+            width,
+            height,
+            levels,
+            histogram,
+            at: self.started.elapsed(),
+        })
+    }
 }
 
-/// The process-wide count of decodes in progress, capped at [`MAX_CONCURRENT_DECODES`].
-static DECODES_RUNNING: Mutex<usize> = Mutex::new(0);
-/// Signalled whenever a decode slot is freed.
-static DECODE_SLOT_FREED: Condvar = Condvar::new();
+/// The process-wide decode bookkeeping.
+struct Slots {
+    /// Decodes (previews or full) in progress, capped at [`MAX_CONCURRENT_DECODES`].
+    running: usize,
+    /// Loads that have not finished (or given up) their preview yet.
+    previews_pending: usize,
+}
+
+static SLOTS: Mutex<Slots> = Mutex::new(Slots {
+    running: 0,
+    previews_pending: 0,
+});
+/// Signalled whenever a decode slot is freed or a preview is done.
+static SLOTS_CHANGED: Condvar = Condvar::new();
+
+fn lock_slots() -> std::sync::MutexGuard<'static, Slots> {
+    SLOTS.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// What a decode slot is for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SlotUse {
+    /// A reduced decode: a fraction of a second, taken as soon as a slot is free.
+    Preview,
+    /// The full decode: waits until no load has its preview still to do, so that when several
+    /// images load at once each shows its preview before any of them is decoded in full (two
+    /// full decodes would otherwise hold both cores for seconds while the other panes stay
+    /// blank).
+    FullDecode,
+}
 
 /// Permission to decode; the slot is given back when this is dropped (also on a panic).
+/// At most [`MAX_CONCURRENT_DECODES`] are held at once, previews and full decodes together.
 struct DecodeSlot;
 
 impl DecodeSlot {
-    /// Waits for a free slot; `None` if the load is cancelled while waiting.
-    fn acquire(cancel: &AtomicBool) -> Option<DecodeSlot> {
-        let mut running = DECODES_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    /// Waits for a free slot for `purpose`; `None` if the load is cancelled while waiting.
+    fn acquire(cancel: &AtomicBool, purpose: SlotUse) -> Option<DecodeSlot> {
+        let mut slots = lock_slots();
         loop {
             if cancel.load(Ordering::Relaxed) {
                 return None;
             }
-            if *running < MAX_CONCURRENT_DECODES {
-                *running += 1;
+            let previews_first = purpose == SlotUse::FullDecode && slots.previews_pending > 0;
+            if slots.running < MAX_CONCURRENT_DECODES && !previews_first {
+                slots.running += 1;
                 return Some(DecodeSlot);
             }
             // Wake now and then to notice a cancellation while queued.
-            running = DECODE_SLOT_FREED
-                .wait_timeout(running, Duration::from_millis(50))
+            slots = SLOTS_CHANGED
+                .wait_timeout(slots, Duration::from_millis(50))
                 .unwrap_or_else(|e| e.into_inner())
                 .0;
         }
     }
-}
 
-impl DecodeSlot {
     /// How many decodes are in progress right now.
     fn running() -> usize {
-        *DECODES_RUNNING.lock().unwrap_or_else(|e| e.into_inner())
+        lock_slots().running
     }
 }
 
 impl Drop for DecodeSlot {
     fn drop(&mut self) {
-        let mut running = DECODES_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
-        *running = running.saturating_sub(1);
-        DECODE_SLOT_FREED.notify_all();
+        let mut slots = lock_slots();
+        slots.running = slots.running.saturating_sub(1);
+        SLOTS_CHANGED.notify_all();
+    }
+}
+
+/// A load whose preview is still to come; full decodes wait while any exists. Dropped once the
+/// preview is sent, found impossible, or the load is cancelled.
+struct PreviewPending;
+
+impl PreviewPending {
+    fn register() -> PreviewPending {
+        lock_slots().previews_pending += 1;
+        PreviewPending
+    }
+}
+
+impl Drop for PreviewPending {
+    fn drop(&mut self) {
+        let mut slots = lock_slots();
+        slots.previews_pending = slots.previews_pending.saturating_sub(1);
+        SLOTS_CHANGED.notify_all();
     }
 }
 

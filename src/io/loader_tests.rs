@@ -138,3 +138,69 @@ fn dropping_loads_cancels_them_and_frees_their_decode_slots() {
     wait_until_done(&mut load);
     assert_eq!(load.state(), &LoadState::Ready);
 }
+
+#[test]
+fn a_large_jpeg_shows_an_approximate_preview_level_before_level_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("scene.jpg");
+    let (width, height) = (2100, 2050);
+    RgbImage::from_fn(width, height, |x, y| {
+        Rgb([(x % 251) as u8, (y % 241) as u8, ((x + y) % 7 * 30) as u8])
+    })
+    .save(&path)
+    .unwrap();
+
+    let (_, wake) = counting_wake();
+    let mut load = ImageLoad::start(path, wake);
+    let events = load.events.take().expect("a running load");
+    let mut seen_preview = false;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let event = events
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .expect("the load goes on to the end");
+        let is_preview = matches!(event, LoadEvent::Preview { .. });
+        let is_decoded = matches!(event, LoadEvent::Decoded { .. });
+        let finished = matches!(event, LoadEvent::Finished { .. } | LoadEvent::Failed(_));
+        load.apply(event);
+        if is_preview {
+            seen_preview = true;
+            // One pixel per 8 x 8 block: level 3, approximate, with its exact size; level 0
+            // not there yet; a histogram for the automatic stretch.
+            let level3 = load.levels()[3].as_ref().expect("the preview level");
+            assert_eq!(level3.dimensions(), level_size(width, height, 3));
+            assert!(!load.level_is_exact(3));
+            assert!(load.levels()[0].is_none());
+            assert!(load.luminance_histogram().is_some());
+            assert_eq!(load.size(), Some((width, height)));
+            assert!(load.timings().preview.is_some());
+        }
+        if is_decoded {
+            assert!(seen_preview, "level 0 came before the preview");
+        }
+        if finished {
+            break;
+        }
+    }
+    assert_eq!(load.state(), &LoadState::Ready);
+    assert!(load.level_is_exact(3));
+    assert!(load.timings().preview < load.timings().decoded);
+}
+
+#[test]
+fn full_decodes_wait_while_a_preview_is_pending() {
+    let pending = PreviewPending::register();
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = cancel.clone();
+    let waiter = std::thread::spawn(move || {
+        DecodeSlot::acquire(&flag, SlotUse::FullDecode).map(|_| Instant::now())
+    });
+    std::thread::sleep(Duration::from_millis(150));
+    let released = Instant::now();
+    drop(pending);
+    let granted = waiter
+        .join()
+        .unwrap()
+        .expect("a slot once previews are done");
+    assert!(granted >= released);
+}

@@ -4,6 +4,7 @@
 use super::adjust::{Adjustments, Lut};
 use super::tiles::TileTextures;
 use crate::io::loader::{ImageLoad, LoadStage, LoadState};
+use crate::io::preview::ThumbnailLoad;
 use crate::io::pyramid::percentile;
 use egui::{ColorImage, TextureHandle, TextureOptions};
 use std::collections::HashMap;
@@ -62,10 +63,17 @@ impl ImageSlot {
 /// pixels exceed this many bytes (thumbnails are kept).
 const KEEP_DECODED_BYTES: u64 = 6 << 30;
 
+/// The long side of a timeline thumbnail, in pixels.
+const THUMBNAIL_SIDE: u32 = 128;
+
 /// Every image the window has asked for.
 pub struct ImageStore {
     slots: HashMap<PathBuf, ImageSlot>,
     thumbnails: HashMap<PathBuf, TextureHandle>,
+    /// The one thumbnail being made for an image that is not loaded (a reduced decode).
+    thumbnail_job: Option<ThumbnailLoad>,
+    /// Why a thumbnail could not be made, by file, so that it is not tried every frame.
+    thumbnail_errors: HashMap<PathBuf, String>,
     frame: u64,
     wake: Arc<dyn Fn() + Send + Sync>,
 }
@@ -76,6 +84,8 @@ impl ImageStore {
         Self {
             slots: HashMap::new(),
             thumbnails: HashMap::new(),
+            thumbnail_job: None,
+            thumbnail_errors: HashMap::new(),
             frame: 0,
             wake,
         }
@@ -102,11 +112,16 @@ impl ImageStore {
         slot
     }
 
-    /// Starts loading an image only for its thumbnail, when nothing else is loading. Unlike
-    /// [`ImageStore::want`] the image is not kept: once it is idle it may be dropped to save
-    /// memory, and its thumbnail stays.
+    /// Starts making an image's thumbnail, one at a time and only when no image is loading,
+    /// so that it never takes a core from the images being compared. Only a reduced decode is
+    /// done where the format allows (a JPEG at 1/8, a TIFF's overview) and no full-size pixels
+    /// are kept; an image already loaded gets its thumbnail from its own levels instead.
     pub fn prefetch_thumbnail(&mut self, path: &Path) {
-        if self.thumbnails.contains_key(path) || self.slots.contains_key(path) {
+        if self.thumbnails.contains_key(path)
+            || self.slots.contains_key(path)
+            || self.thumbnail_errors.contains_key(path)
+            || self.thumbnail_job.is_some()
+        {
             return;
         }
         let busy = self
@@ -114,8 +129,22 @@ impl ImageStore {
             .values()
             .any(|s| matches!(s.load.state(), LoadState::Loading { .. }));
         if !busy {
-            self.want(path);
+            self.thumbnail_job = Some(ThumbnailLoad::start(
+                path.to_path_buf(),
+                THUMBNAIL_SIDE,
+                self.wake.clone(),
+            ));
         }
+    }
+
+    /// Why the thumbnail of `path` could not be made, when the image itself is not loaded.
+    pub fn thumbnail_error(&self, path: &Path) -> Option<&str> {
+        self.thumbnail_errors.get(path).map(String::as_str)
+    }
+
+    /// Whether a thumbnail is being made in the background right now.
+    pub fn thumbnail_pending(&self) -> bool {
+        self.thumbnail_job.is_some()
     }
 
     pub fn get(&self, path: &Path) -> Option<&ImageSlot> {
@@ -131,11 +160,14 @@ impl ImageStore {
     pub fn clear(&mut self) {
         self.slots.clear();
         self.thumbnails.clear();
+        self.thumbnail_job = None;
+        self.thumbnail_errors.clear();
     }
 
     /// Forgets a file (after a relink or to retry a failed load).
     pub fn forget(&mut self, path: &Path) {
         self.slots.remove(path);
+        self.thumbnail_errors.remove(path);
     }
 
     /// Makes sure the slot's textures match `adjust`; clears them when the table changes.
@@ -153,6 +185,21 @@ impl ImageStore {
     /// Once per frame, before drawing: takes news from the loaders, makes thumbnails, computes
     /// stretch percentiles. Returns true while any load is still running.
     pub fn poll(&mut self, ctx: &egui::Context) -> bool {
+        if let Some(job) = &mut self.thumbnail_job
+            && let Some(made) = job.poll()
+        {
+            let path = job.path().to_path_buf();
+            match made {
+                Ok(image) => {
+                    let thumb = make_thumbnail(ctx, &path, &image);
+                    self.thumbnails.insert(path, thumb);
+                }
+                Err(message) => {
+                    self.thumbnail_errors.insert(path, message);
+                }
+            }
+            self.thumbnail_job = None;
+        }
         let mut busy = false;
         for (path, slot) in &mut self.slots {
             slot.load.poll();
@@ -227,9 +274,9 @@ impl ImageStore {
 }
 
 fn make_thumbnail(ctx: &egui::Context, path: &Path, level: &image::RgbImage) -> TextureHandle {
-    // Thumbnails are at most 128 px on their long side.
+    // Thumbnails are at most THUMBNAIL_SIDE px on their long side.
     let (w, h) = level.dimensions();
-    let step = (w.max(h) / 128).max(1);
+    let step = (w.max(h) / THUMBNAIL_SIDE).max(1);
     let tw = w.div_ceil(step);
     let th = h.div_ceil(step);
     let mut pixels = Vec::with_capacity((tw * th) as usize);

@@ -248,7 +248,10 @@ fn thumbnail_ui(ui: &mut Ui, images: &ImageStore, path: &std::path::Path) {
         return;
     }
     ui.painter().rect_filled(slot, 2.0, Color32::from_gray(45));
-    let failed = images.get(path).and_then(|s| s.error());
+    let failed = images
+        .get(path)
+        .and_then(|s| s.error())
+        .or_else(|| images.thumbnail_error(path));
     let (word, why) = match (failed, path.exists()) {
         (None, _) => ("…", "Loading"),
         (Some(_), false) => ("missing", "The file is not there"),

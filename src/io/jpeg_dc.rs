@@ -1,0 +1,704 @@
+//! A JPEG at one eighth of its size, from the DC coefficients alone, egui-free.
+//!
+//! The first view of a 16 000 px scene should not wait for the full decode (about two seconds).
+//! Each 8 x 8 block of a JPEG stores its average (the DC coefficient) apart from its detail (the
+//! AC coefficients), so one pixel per block, which is exactly pyramid level 3, needs no inverse
+//! transform: only the Huffman-coded stream read through, with the AC coefficients skipped
+//! rather than decoded. That is several times faster than a full decode, and faster than a
+//! general scaled decoder (`jpeg-decoder` at 1/8 still decodes every coefficient).
+//!
+//! Covers what cameras and imagery tools write: baseline and extended sequential Huffman JPEGs
+//! (SOF0, SOF1) of 8-bit samples, gray or three-component (YCbCr, or RGB when the Adobe marker
+//! says so), any sampling factors, interleaved or one scan per component, restart markers.
+//! Anything else (progressive, arithmetic coding, 12-bit, CMYK) is [`DcError::Unsupported`] and
+//! the caller falls back to another decoder. Damaged data is [`DcError::Corrupt`]; no input
+//! panics, and the only allocations are the output and one byte per block and component, which
+//! the frame header's size bounds (checked against [`MAX_SIDE`] first).
+
+use super::image_decode::MAX_SIDE;
+use image::RgbImage;
+
+/// Why the DC-only decode did not produce an image.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DcError {
+    /// A valid JPEG this decoder does not cover (progressive, 12-bit, CMYK, ...): use another.
+    #[error("unsupported JPEG variant: {0}")]
+    Unsupported(String),
+    /// The data is damaged or cut short.
+    #[error("damaged JPEG data: {0}")]
+    Corrupt(String),
+}
+
+fn corrupt(message: &str) -> DcError {
+    DcError::Corrupt(message.to_string())
+}
+
+/// Bits looked up at once in the Huffman tables; longer codes take the slow path.
+const LOOKUP_BITS: u32 = 10;
+
+/// One Huffman table, with a direct lookup for short codes and the canonical-code bounds for
+/// the rest (ITU T.81 F.2.2.3).
+#[derive(Clone)]
+struct Huffman {
+    /// Indexed by the next [`LOOKUP_BITS`] bits: `(length << 8) | symbol`, 0 when the code is
+    /// longer.
+    lookup: Vec<u16>,
+    /// For AC tables, indexed the same way: a code and its extra bits together, when both fit
+    /// in [`LOOKUP_BITS`]: `(total bits << 8) | coefficients advanced` (advance 0 means end of
+    /// block); 0 otherwise.
+    skip: Vec<u16>,
+    /// Largest code of each length (1..=16), -1 when there is none.
+    max_code: [i32; 17],
+    /// Added to a code of each length to find its symbol's index in `symbols`.
+    offset: [i32; 17],
+    symbols: Vec<u8>,
+}
+
+impl Huffman {
+    fn new(counts: &[u8; 16], symbols: &[u8]) -> Result<Huffman, DcError> {
+        let mut lookup = vec![0u16; 1 << LOOKUP_BITS];
+        let mut skip = vec![0u16; 1 << LOOKUP_BITS];
+        let mut max_code = [-1i32; 17];
+        let mut offset = [0i32; 17];
+        let mut code: u32 = 0;
+        let mut index = 0usize;
+        for length in 1..=16u32 {
+            let count = usize::from(counts[length as usize - 1]);
+            if count > 0 {
+                offset[length as usize] = index as i32 - code as i32;
+                for &symbol in symbols
+                    .get(index..index + count)
+                    .ok_or_else(|| corrupt("a Huffman table lists more codes than symbols"))?
+                {
+                    if code >= 1 << length {
+                        return Err(corrupt("a Huffman table has too many codes"));
+                    }
+                    if length <= LOOKUP_BITS {
+                        let shift = LOOKUP_BITS - length;
+                        let first = (code << shift) as usize;
+                        let entry = ((length as u16) << 8) | u16::from(symbol);
+                        let (run, size) = (u32::from(symbol >> 4), u32::from(symbol & 15));
+                        let total = length + size;
+                        let fast = if total <= LOOKUP_BITS {
+                            let advance = match (run, size) {
+                                (0, 0) => 0,
+                                (15, 0) => 16,
+                                (run, _) => run + 1,
+                            };
+                            ((total as u16) << 8) | advance as u16
+                        } else {
+                            0
+                        };
+                        for i in first..first + (1 << shift) {
+                            lookup[i] = entry;
+                            skip[i] = fast;
+                        }
+                    }
+                    code += 1;
+                }
+                index += count;
+                max_code[length as usize] = code as i32 - 1;
+            }
+            code <<= 1;
+        }
+        Ok(Huffman {
+            lookup,
+            skip,
+            max_code,
+            offset,
+            symbols: symbols.to_vec(),
+        })
+    }
+}
+
+/// Reads the entropy-coded data bit by bit: removes the stuffed zero after each 0xFF, stops at
+/// a marker (feeding zero bits after it, as decoders do) and counts the invented bits so that
+/// a stream cut short is noticed.
+struct Bits<'a> {
+    data: &'a [u8],
+    pos: usize,
+    /// The next bits, most significant first; `count` of them are valid.
+    buffer: u64,
+    count: u32,
+    /// A marker (or the end of the data) was reached: only zeros follow.
+    at_marker: bool,
+    /// Zero bytes fed after the marker or the end.
+    padding: u32,
+}
+
+impl<'a> Bits<'a> {
+    fn new(data: &'a [u8], pos: usize) -> Self {
+        Bits {
+            data,
+            pos,
+            buffer: 0,
+            count: 0,
+            at_marker: false,
+            padding: 0,
+        }
+    }
+
+    #[inline(always)]
+    fn refill(&mut self) {
+        // Eight bytes without 0xFF (the usual case) go in at once.
+        if let Some(chunk) = self.data.get(self.pos..self.pos + 8) {
+            let word = u64::from_be_bytes([
+                chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7],
+            ]);
+            let inverted = !word;
+            let has_ff =
+                inverted.wrapping_sub(0x0101_0101_0101_0101) & word & 0x8080_8080_8080_8080;
+            if has_ff == 0 {
+                let take = (64 - self.count) / 8;
+                if take == 0 {
+                    return;
+                }
+                let kept = if take == 8 {
+                    word
+                } else {
+                    word & !(u64::MAX >> (take * 8))
+                };
+                self.buffer |= kept >> self.count;
+                self.count += take * 8;
+                self.pos += take as usize;
+                return;
+            }
+        }
+        while self.count <= 56 {
+            let byte = if self.at_marker {
+                self.padding += 1;
+                0
+            } else {
+                match self.data.get(self.pos) {
+                    None => {
+                        self.at_marker = true;
+                        continue;
+                    }
+                    Some(0xFF) => match self.data.get(self.pos + 1) {
+                        Some(0x00) => {
+                            self.pos += 2;
+                            0xFF
+                        }
+                        Some(0xFF) => {
+                            // Fill bytes before a marker.
+                            self.pos += 1;
+                            continue;
+                        }
+                        _ => {
+                            self.at_marker = true;
+                            continue;
+                        }
+                    },
+                    Some(&byte) => {
+                        self.pos += 1;
+                        byte
+                    }
+                }
+            };
+            self.buffer |= u64::from(byte) << (56 - self.count);
+            self.count += 8;
+        }
+    }
+
+    #[inline(always)]
+    fn consume(&mut self, n: u32) {
+        self.buffer <<= n;
+        self.count -= n;
+    }
+
+    /// The next `n` bits (1..=16) as a number, consumed. Needs a refill beforehand.
+    #[inline(always)]
+    fn take(&mut self, n: u32) -> u32 {
+        let value = (self.buffer >> (64 - n)) as u32;
+        self.consume(n);
+        value
+    }
+
+    /// One Huffman symbol. Needs at least 16 bits in the buffer.
+    #[inline(always)]
+    fn symbol(&mut self, table: &Huffman) -> Result<u8, DcError> {
+        let entry = table.lookup[(self.buffer >> (64 - LOOKUP_BITS)) as usize];
+        if entry != 0 {
+            self.consume(u32::from(entry >> 8));
+            return Ok(entry as u8);
+        }
+        for length in LOOKUP_BITS + 1..=16 {
+            let code = (self.buffer >> (64 - length)) as i32;
+            if code <= table.max_code[length as usize] {
+                let index = (code + table.offset[length as usize]) as usize;
+                let symbol = *table
+                    .symbols
+                    .get(index)
+                    .ok_or_else(|| corrupt("a Huffman code points outside its table"))?;
+                self.consume(length);
+                return Ok(symbol);
+            }
+        }
+        Err(corrupt("an invalid Huffman code"))
+    }
+
+    /// Makes sure the data did not run out: bits read past a marker that is not the end of the
+    /// scan were invented.
+    fn check_not_cut(&self) -> Result<(), DcError> {
+        if self.padding * 8 > self.count + 64 {
+            Err(corrupt("the coded data ends early (truncated?)"))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// After a restart interval: drops the bits left and steps over the RSTn marker.
+    fn restart(&mut self) -> Result<(), DcError> {
+        self.buffer = 0;
+        self.count = 0;
+        self.at_marker = false;
+        self.padding = 0;
+        while self.data.get(self.pos) == Some(&0xFF) && self.data.get(self.pos + 1) == Some(&0xFF) {
+            self.pos += 1;
+        }
+        match (self.data.get(self.pos), self.data.get(self.pos + 1)) {
+            (Some(0xFF), Some(0xD0..=0xD7)) => {
+                self.pos += 2;
+                Ok(())
+            }
+            _ => Err(corrupt("a restart marker is missing")),
+        }
+    }
+}
+
+/// Sign-extends a `size`-bit JPEG magnitude (ITU T.81 F.2.2.1, EXTEND).
+#[inline(always)]
+fn extend(value: u32, size: u32) -> i32 {
+    if size == 0 {
+        0
+    } else if value < 1 << (size - 1) {
+        value as i32 - (1 << size) + 1
+    } else {
+        value as i32
+    }
+}
+
+/// One component of the frame.
+struct Component {
+    id: u8,
+    h: usize,
+    v: usize,
+    quant: usize,
+    /// One sample per block, over the padded grid of whole MCUs.
+    dc: Vec<u8>,
+    /// Blocks per row of `dc`.
+    stride: usize,
+}
+
+/// What the frame header says.
+struct Frame {
+    width: usize,
+    height: usize,
+    components: Vec<Component>,
+    h_max: usize,
+    v_max: usize,
+    mcus_x: usize,
+    mcus_y: usize,
+}
+
+/// Decodes the JPEG in `data` at one eighth of its size in each direction: `ceil(width / 8)` x
+/// `ceil(height / 8)` pixels, each the average of its 8 x 8 block (chroma repeated over the
+/// blocks it covers). See the module docs for what it covers.
+pub fn decode_dc(data: &[u8]) -> Result<RgbImage, DcError> {
+    if data.get(..2) != Some(&[0xFF, 0xD8]) {
+        return Err(corrupt("not a JPEG (no start-of-image marker)"));
+    }
+    let mut pos = 2;
+    let mut quant = [[0u16; 64]; 4];
+    let mut dc_tables: [Option<Huffman>; 4] = [None, None, None, None];
+    let mut ac_tables: [Option<Huffman>; 4] = [None, None, None, None];
+    let mut frame: Option<Frame> = None;
+    let mut restart_interval = 0usize;
+    let mut adobe_rgb = false;
+    let mut scans = 0usize;
+    loop {
+        // Find the next marker (tolerating stray bytes and fill bytes).
+        while data.get(pos).is_some_and(|&b| b != 0xFF) {
+            pos += 1;
+        }
+        while data.get(pos) == Some(&0xFF) {
+            pos += 1;
+        }
+        let Some(&marker) = data.get(pos) else {
+            return match (frame, scans) {
+                (Some(frame), 1..) => Ok(to_rgb(&frame, adobe_rgb)),
+                _ => Err(corrupt("the file ends before its image data")),
+            };
+        };
+        pos += 1;
+        match marker {
+            0xD9 => {
+                return match (frame, scans) {
+                    (Some(frame), 1..) => Ok(to_rgb(&frame, adobe_rgb)),
+                    _ => Err(corrupt("the image ends before its image data")),
+                };
+            }
+            0x01 | 0xD0..=0xD8 => continue,
+            _ => {}
+        }
+        let length = match data.get(pos..pos + 2) {
+            Some(&[high, low]) => usize::from(u16::from_be_bytes([high, low])),
+            _ => return Err(corrupt("a marker segment is cut short")),
+        };
+        let segment = data
+            .get(pos + 2..pos + length.max(2))
+            .ok_or_else(|| corrupt("a marker segment is cut short"))?;
+        pos += length.max(2);
+        match marker {
+            0xC0 | 0xC1 => {
+                if frame.is_some() {
+                    return Err(corrupt("two frame headers"));
+                }
+                frame = Some(parse_frame(segment)?);
+            }
+            0xC2 => return Err(DcError::Unsupported("progressive".into())),
+            0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => {
+                return Err(DcError::Unsupported(format!(
+                    "coding process SOF{}",
+                    marker - 0xC0
+                )));
+            }
+            0xC4 => parse_huffman(segment, &mut dc_tables, &mut ac_tables)?,
+            0xDB => parse_quant(segment, &mut quant)?,
+            0xDD => {
+                restart_interval = match segment {
+                    &[high, low, ..] => usize::from(u16::from_be_bytes([high, low])),
+                    _ => return Err(corrupt("a restart interval segment is cut short")),
+                }
+            }
+            0xEE if segment.starts_with(b"Adobe") => {
+                // Transform 0 on three components: stored as RGB, not YCbCr.
+                adobe_rgb = segment.get(11) == Some(&0);
+            }
+            0xDA => {
+                let frame = frame
+                    .as_mut()
+                    .ok_or_else(|| corrupt("image data before the frame header"))?;
+                pos = decode_scan(
+                    data,
+                    pos,
+                    segment,
+                    frame,
+                    &quant,
+                    &dc_tables,
+                    &ac_tables,
+                    restart_interval,
+                )?;
+                scans += 1;
+            }
+            _ => {}
+        }
+    }
+}
+
+fn parse_frame(segment: &[u8]) -> Result<Frame, DcError> {
+    let &[precision, h1, h0, w1, w0, count, ref rest @ ..] = segment else {
+        return Err(corrupt("the frame header is cut short"));
+    };
+    if precision != 8 {
+        return Err(DcError::Unsupported(format!("{precision}-bit samples")));
+    }
+    let height = usize::from(u16::from_be_bytes([h1, h0]));
+    let width = usize::from(u16::from_be_bytes([w1, w0]));
+    if height == 0 {
+        return Err(DcError::Unsupported(
+            "the height is given after the data (DNL)".into(),
+        ));
+    }
+    if width == 0 {
+        return Err(corrupt("the frame has no width"));
+    }
+    if width > MAX_SIDE as usize || height > MAX_SIDE as usize {
+        return Err(corrupt("the frame is larger than sitediff opens"));
+    }
+    if !matches!(count, 1 | 3) {
+        return Err(DcError::Unsupported(format!("{count} components")));
+    }
+    let specs = rest
+        .get(..usize::from(count) * 3)
+        .ok_or_else(|| corrupt("the frame header is cut short"))?;
+    let mut components = Vec::new();
+    for spec in specs.chunks_exact(3) {
+        let (h, v) = (usize::from(spec[1] >> 4), usize::from(spec[1] & 15));
+        if !(1..=4).contains(&h) || !(1..=4).contains(&v) || spec[2] > 3 {
+            return Err(corrupt("a component has invalid sampling factors or table"));
+        }
+        components.push(Component {
+            id: spec[0],
+            h,
+            v,
+            quant: usize::from(spec[2]),
+            dc: Vec::new(),
+            stride: 0,
+        });
+    }
+    let h_max = components.iter().map(|c| c.h).max().unwrap_or(1);
+    let v_max = components.iter().map(|c| c.v).max().unwrap_or(1);
+    let mcus_x = width.div_ceil(8 * h_max);
+    let mcus_y = height.div_ceil(8 * v_max);
+    for c in &mut components {
+        c.stride = mcus_x * c.h;
+        c.dc = vec![128; c.stride * mcus_y * c.v];
+    }
+    Ok(Frame {
+        width,
+        height,
+        components,
+        h_max,
+        v_max,
+        mcus_x,
+        mcus_y,
+    })
+}
+
+fn parse_huffman(
+    mut segment: &[u8],
+    dc_tables: &mut [Option<Huffman>; 4],
+    ac_tables: &mut [Option<Huffman>; 4],
+) -> Result<(), DcError> {
+    while let Some((&class_id, rest)) = segment.split_first() {
+        let counts: [u8; 16] = rest
+            .get(..16)
+            .and_then(|c| c.try_into().ok())
+            .ok_or_else(|| corrupt("a Huffman table is cut short"))?;
+        let total: usize = counts.iter().map(|&c| usize::from(c)).sum();
+        if total > 256 {
+            return Err(corrupt("a Huffman table has more than 256 symbols"));
+        }
+        let symbols = rest
+            .get(16..16 + total)
+            .ok_or_else(|| corrupt("a Huffman table is cut short"))?;
+        let table = Huffman::new(&counts, symbols)?;
+        let id = usize::from(class_id & 15);
+        let slot = match class_id >> 4 {
+            0 => dc_tables.get_mut(id),
+            1 => ac_tables.get_mut(id),
+            _ => None,
+        }
+        .ok_or_else(|| corrupt("a Huffman table has an invalid class or id"))?;
+        *slot = Some(table);
+        segment = &rest[16 + total..];
+    }
+    Ok(())
+}
+
+fn parse_quant(mut segment: &[u8], quant: &mut [[u16; 64]; 4]) -> Result<(), DcError> {
+    while let Some((&precision_id, rest)) = segment.split_first() {
+        let id = usize::from(precision_id & 15);
+        let wide = precision_id >> 4 == 1;
+        let size = if wide { 128 } else { 64 };
+        let values = rest
+            .get(..size)
+            .ok_or_else(|| corrupt("a quantization table is cut short"))?;
+        let table = quant
+            .get_mut(id)
+            .ok_or_else(|| corrupt("a quantization table has an invalid id"))?;
+        // Only the first value (the DC step, first in zigzag order too) is used.
+        table[0] = if wide {
+            u16::from_be_bytes([values[0], values[1]])
+        } else {
+            u16::from(values[0])
+        };
+        segment = &rest[size..];
+    }
+    Ok(())
+}
+
+/// One component's part in a scan.
+struct ScanPart<'t> {
+    component: usize,
+    dc: &'t Huffman,
+    ac: &'t Huffman,
+    quant: i32,
+    predictor: i32,
+}
+
+/// Decodes one scan's DC values into the frame; returns the position after its coded data.
+#[allow(clippy::too_many_arguments)]
+fn decode_scan(
+    data: &[u8],
+    pos: usize,
+    header: &[u8],
+    frame: &mut Frame,
+    quant: &[[u16; 64]; 4],
+    dc_tables: &[Option<Huffman>; 4],
+    ac_tables: &[Option<Huffman>; 4],
+    restart_interval: usize,
+) -> Result<usize, DcError> {
+    let (&count, rest) = header
+        .split_first()
+        .ok_or_else(|| corrupt("a scan header is cut short"))?;
+    let specs = rest
+        .get(..usize::from(count) * 2)
+        .ok_or_else(|| corrupt("a scan header is cut short"))?;
+    if !(1..=4).contains(&count) {
+        return Err(corrupt("a scan has an invalid number of components"));
+    }
+    let mut parts = Vec::new();
+    for spec in specs.chunks_exact(2) {
+        let component = frame
+            .components
+            .iter()
+            .position(|c| c.id == spec[0])
+            .ok_or_else(|| corrupt("a scan names an unknown component"))?;
+        let dc = table(dc_tables, spec[1] >> 4)?;
+        let ac = table(ac_tables, spec[1] & 15)?;
+        parts.push(ScanPart {
+            component,
+            dc,
+            ac,
+            quant: i32::from(quant[frame.components[component].quant][0]),
+            predictor: 0,
+        });
+    }
+    let mut bits = Bits::new(data, pos);
+    if let [part] = parts.as_mut_slice() {
+        // One component: its blocks in raster order, one block per MCU.
+        let c = &mut frame.components[part.component];
+        let blocks_x = (frame.width * c.h).div_ceil(frame.h_max).div_ceil(8);
+        let blocks_y = (frame.height * c.v).div_ceil(frame.v_max).div_ceil(8);
+        let mut left = restart_interval;
+        for by in 0..blocks_y {
+            for bx in 0..blocks_x {
+                if restart_interval > 0 {
+                    if left == 0 {
+                        bits.restart()?;
+                        part.predictor = 0;
+                        left = restart_interval;
+                    }
+                    left -= 1;
+                }
+                c.dc[by * c.stride + bx] = block(&mut bits, part)?;
+            }
+            bits.check_not_cut()?;
+        }
+    } else {
+        let mut left = restart_interval;
+        for my in 0..frame.mcus_y {
+            for mx in 0..frame.mcus_x {
+                if restart_interval > 0 {
+                    if left == 0 {
+                        bits.restart()?;
+                        for part in parts.iter_mut() {
+                            part.predictor = 0;
+                        }
+                        left = restart_interval;
+                    }
+                    left -= 1;
+                }
+                for part in parts.iter_mut() {
+                    let c = &mut frame.components[part.component];
+                    for y in 0..c.v {
+                        let row = (my * c.v + y) * c.stride + mx * c.h;
+                        for x in 0..c.h {
+                            c.dc[row + x] = block(&mut bits, part)?;
+                        }
+                    }
+                }
+            }
+            bits.check_not_cut()?;
+        }
+    }
+    // Leave the reader just before the marker that ends the scan.
+    Ok(bits.pos)
+}
+
+/// The Huffman table a scan names, which must have been defined.
+fn table(tables: &[Option<Huffman>; 4], id: u8) -> Result<&Huffman, DcError> {
+    tables
+        .get(usize::from(id))
+        .and_then(Option::as_ref)
+        .ok_or_else(|| corrupt("a scan uses a missing Huffman table"))
+}
+
+/// Reads one block: returns its DC as a sample and skips its AC coefficients.
+#[inline(always)]
+fn block(bits: &mut Bits, part: &mut ScanPart) -> Result<u8, DcError> {
+    bits.refill();
+    let size = u32::from(bits.symbol(part.dc)?);
+    if size > 11 {
+        return Err(corrupt("a DC difference is too large"));
+    }
+    let diff = extend(if size == 0 { 0 } else { bits.take(size) }, size);
+    part.predictor = part.predictor.wrapping_add(diff);
+    let mut k = 1;
+    while k < 64 {
+        if bits.count < 32 {
+            bits.refill();
+        }
+        let fast = part.ac.skip[(bits.buffer >> (64 - LOOKUP_BITS)) as usize];
+        if fast != 0 {
+            bits.consume(u32::from(fast >> 8));
+            match fast & 0xFF {
+                0 => break,
+                advance => k += usize::from(advance),
+            }
+            continue;
+        }
+        let symbol = bits.symbol(part.ac)?;
+        let (run, size) = (usize::from(symbol >> 4), u32::from(symbol & 15));
+        if size == 0 {
+            if run == 15 {
+                k += 16;
+                continue;
+            }
+            break;
+        }
+        bits.consume(size);
+        k += run + 1;
+    }
+    // As an 8 x 8 inverse DCT of the DC alone: level shift, then round like the reference
+    // scaled decoders do.
+    let value = (part.predictor.wrapping_mul(part.quant).wrapping_add(1024)) / 8;
+    Ok(value.clamp(0, 255) as u8)
+}
+
+/// One pixel per 8 x 8 block of the image: luma per block, chroma repeated over the blocks its
+/// coarser sampling covers, converted from YCbCr (JFIF) to RGB.
+fn to_rgb(frame: &Frame, adobe_rgb: bool) -> RgbImage {
+    let (out_w, out_h) = (frame.width.div_ceil(8), frame.height.div_ceil(8));
+    let mut out = vec![0u8; out_w * out_h * 3];
+    let sample = |c: &Component, x: usize, y: usize| {
+        let bx = x * c.h / frame.h_max;
+        let by = y * c.v / frame.v_max;
+        c.dc.get(by * c.stride + bx).copied().unwrap_or(128)
+    };
+    for (y, row) in out.chunks_exact_mut(out_w * 3).enumerate() {
+        for (x, pixel) in row.chunks_exact_mut(3).enumerate() {
+            match frame.components.as_slice() {
+                [gray] => pixel.fill(sample(gray, x, y)),
+                [a, b, c] => {
+                    let (a, b, c) = (sample(a, x, y), sample(b, x, y), sample(c, x, y));
+                    if adobe_rgb {
+                        pixel.copy_from_slice(&[a, b, c]);
+                    } else {
+                        pixel.copy_from_slice(&ycbcr_to_rgb(a, b, c));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    RgbImage::from_raw(out_w as u32, out_h as u32, out)
+        .unwrap_or_else(|| RgbImage::new(out_w as u32, out_h as u32))
+}
+
+/// JFIF YCbCr to RGB, in 16.16 fixed point.
+fn ycbcr_to_rgb(y: u8, cb: u8, cr: u8) -> [u8; 3] {
+    let y = (i32::from(y) << 16) + (1 << 15);
+    let cb = i32::from(cb) - 128;
+    let cr = i32::from(cr) - 128;
+    let r = y + 91_881 * cr;
+    let g = y - 22_554 * cb - 46_802 * cr;
+    let b = y + 116_130 * cb;
+    [r, g, b].map(|v| (v >> 16).clamp(0, 255) as u8)
+}
+
+#[cfg(test)]
+#[path = "jpeg_dc_tests.rs"]
+mod tests;
