@@ -10,6 +10,7 @@ pub mod host;
 pub mod image_decode;
 pub mod loader;
 pub mod new_project;
+pub mod overview_cache;
 pub mod project_file;
 pub mod project_lock;
 pub mod pyramid;
