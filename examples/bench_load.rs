@@ -222,7 +222,8 @@ fn load_to_ready(paths: &[PathBuf]) -> anyhow::Result<Vec<ImageLoad>> {
     });
     let mut loads: Vec<ImageLoad> = paths
         .iter()
-        .map(|p| ImageLoad::start(p.clone(), wake.clone()))
+        // No overview cache: this times the decode and the levels, every run alike.
+        .map(|p| ImageLoad::start_with_cache(p.clone(), wake.clone(), None))
         .collect();
     loop {
         let _ = wake_ups.recv_timeout(Duration::from_millis(100));

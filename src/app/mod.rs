@@ -51,6 +51,7 @@ use std::sync::{Arc, OnceLock};
 
 /// Opens the window on a project file and runs until it is closed.
 pub fn run(project_path: PathBuf) -> anyhow::Result<()> {
+    frame_stats::start_clock();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1500.0, 940.0])
@@ -689,14 +690,27 @@ fn shortened(text: &str, max: usize) -> String {
 
 impl eframe::App for SiteDiffApp {
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
-        if let (Some(stats), Some(seconds)) = (&mut self.frame_stats, frame.info().cpu_usage) {
+        if let Some(stats) = &mut self.frame_stats {
             stats.record(
-                seconds,
+                frame.info().cpu_usage,
+                ui.ctx().requested_repaint_last_pass(),
                 !self.images.loading().is_empty(),
                 self.last_uploads,
             );
         }
         self.ui_main(ui);
+        if let Some(stats) = &mut self.frame_stats {
+            let panes: Vec<_> = self
+                .last_draw
+                .iter()
+                .map(|(side, outcome)| frame_stats::PaneDraw {
+                    name: side.label(),
+                    drawn_tiles: outcome.drawn_tiles,
+                    complete: outcome.complete,
+                })
+                .collect();
+            stats.note_panes(&panes);
+        }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

@@ -15,6 +15,7 @@
 //! rather than one pane sharp and the other blank.
 
 use super::image_decode::{ImageInfo, decode_image_with_progress};
+use super::overview_cache::{CacheKey, CachedOverview, OverviewCache, first_cached_level};
 use super::preview::decode_preview;
 use super::pyramid::{
     SourceInfo, TILE_SIZE, downsample_2x_on, level_count, level_size, luminance_histogram,
@@ -117,6 +118,12 @@ enum LoadEvent {
         histogram: Box<[u64; 256]>,
         at: Duration,
     },
+    /// The exact coarse levels, histogram and source info read from the overview cache, before
+    /// the decode.
+    Cached {
+        overview: Box<CachedOverview>,
+        at: Duration,
+    },
     Finished {
         at: Duration,
     },
@@ -146,8 +153,19 @@ pub struct ImageLoad {
 impl ImageLoad {
     /// Starts loading `path` on a background thread and returns at once. `wake` is called from
     /// that thread whenever there is something new to [`poll`](Self::poll); the GUI passes a
-    /// closure that requests a repaint.
+    /// closure that requests a repaint. The analyst's overview cache
+    /// ([`OverviewCache::for_user`]) is read first and filled afterwards.
     pub fn start(path: PathBuf, wake: Arc<dyn Fn() + Send + Sync>) -> ImageLoad {
+        Self::start_with_cache(path, wake, OverviewCache::for_user())
+    }
+
+    /// [`start`](Self::start) with a given overview cache, or none: for tests and benchmarks
+    /// that must not share the analyst's.
+    pub fn start_with_cache(
+        path: PathBuf,
+        wake: Arc<dyn Fn() + Send + Sync>,
+        cache: Option<OverviewCache>,
+    ) -> ImageLoad {
         let (sender, events) = mpsc::channel();
         let cancel = Arc::new(AtomicBool::new(false));
         let mut load = ImageLoad {
@@ -175,6 +193,7 @@ impl ImageLoad {
             bytes_read: load.bytes_read.clone(),
             wake,
             started: Instant::now(),
+            cache,
         };
         let spawned = std::thread::Builder::new()
             .name("sitediff-load".into())
@@ -282,6 +301,14 @@ impl ImageLoad {
                     }
                 }
             }
+            LoadEvent::Cached { overview, at } => {
+                self.set_size(overview.width, overview.height);
+                self.source_info = Some(overview.info);
+                self.histogram = Some(overview.histogram);
+                for (index, image) in overview.levels {
+                    self.put_level(index, image, true, at);
+                }
+            }
             LoadEvent::Finished { at } => {
                 self.timings.all_levels = Some(at);
                 self.state = LoadState::Ready;
@@ -309,6 +336,10 @@ impl ImageLoad {
         if let (Some(slot), Some(is_exact)) =
             (self.levels.get_mut(index), self.exact.get_mut(index))
         {
+            // The quick overview never replaces exact pixels (read from the overview cache).
+            if *is_exact && !exact {
+                return;
+            }
             *slot = Some(image);
             *is_exact = exact;
             self.revision += 1;
@@ -422,6 +453,7 @@ struct Worker {
     bytes_read: Arc<AtomicU64>,
     wake: Arc<dyn Fn() + Send + Sync>,
     started: Instant,
+    cache: Option<OverviewCache>,
 }
 
 impl Worker {
@@ -451,7 +483,8 @@ impl Worker {
     fn load(&self) -> Result<(), Stop> {
         self.send(LoadEvent::Stage(LoadStage::Queued, None))?;
         let pending = PreviewPending::register();
-        {
+        let (hit, to_store) = self.send_cached_overview()?;
+        if !hit {
             let _slot =
                 DecodeSlot::acquire(&self.cancel, SlotUse::Preview).ok_or(Stop::Cancelled)?;
             self.preview()?;
@@ -495,11 +528,12 @@ impl Worker {
             Some((_, image)) => luminance_histogram(image),
             None => luminance_histogram(&level0),
         };
+        let histogram = Box::new(histogram);
         self.send(LoadEvent::Decoded {
             image: level0.clone(),
             overview,
             info,
-            histogram: Box::new(histogram),
+            histogram: histogram.clone(),
             at: self.started.elapsed(),
         })?;
         self.send(LoadEvent::Stage(LoadStage::BuildingLevels, Some(0.0)))?;
@@ -513,6 +547,8 @@ impl Worker {
         let total_work: u64 = (0..count.saturating_sub(1)).map(pixels).sum();
         let mut work_done = 0;
         let mut previous = level0;
+        let first_kept = first_cached_level(width, height).unwrap_or(usize::MAX);
+        let mut kept = Vec::new();
         for k in 1..count {
             self.check_cancelled()?;
             // While another image decodes, leave it a core: its first view matters more than
@@ -524,6 +560,9 @@ impl Worker {
             };
             let level = Arc::new(downsample_2x_on(&previous, threads));
             work_done += pixels(k - 1);
+            if k >= first_kept {
+                kept.push((k, level.clone()));
+            }
             self.send(LoadEvent::Level {
                 index: k,
                 image: level.clone(),
@@ -534,6 +573,9 @@ impl Worker {
                 Some(work_done as f32 / total_work.max(1) as f32),
             ))?;
             previous = level;
+        }
+        if let Some(key) = to_store {
+            self.store_overview(&key, (width, height), info, histogram, kept);
         }
         self.send(LoadEvent::Finished {
             at: self.started.elapsed(),
@@ -566,6 +608,56 @@ impl Worker {
             histogram,
             at: self.started.elapsed(),
         })
+    }
+}
+
+impl Worker {
+    /// Looks the file up in the overview cache and, on a hit, sends its levels at once (the
+    /// first view is then sharp at fit while the full decode goes on for zooming in). Returns
+    /// whether it was a hit (no preview is needed then), and the key to store the levels under
+    /// once built: on a miss of a file large enough to cache.
+    fn send_cached_overview(&self) -> Result<(bool, Option<CacheKey>), Stop> {
+        let Some(cache) = &self.cache else {
+            return Ok((false, None));
+        };
+        let Some(key) = CacheKey::of_file(&self.path) else {
+            return Ok((false, None));
+        };
+        match cache.load(&key) {
+            Some(overview) => {
+                self.send(LoadEvent::Cached {
+                    overview: Box::new(overview),
+                    at: self.started.elapsed(),
+                })?;
+                Ok((true, None))
+            }
+            None => Ok((false, Some(key))),
+        }
+    }
+
+    /// Stores the exact coarse levels for the next time this file is opened.
+    fn store_overview(
+        &self,
+        key: &CacheKey,
+        (width, height): (u32, u32),
+        info: SourceInfo,
+        histogram: Box<[u64; 256]>,
+        levels: Vec<(usize, Arc<RgbImage>)>,
+    ) {
+        let Some(cache) = &self.cache else { return };
+        if levels.is_empty() {
+            return;
+        }
+        let overview = CachedOverview {
+            width,
+            height,
+            info,
+            histogram,
+            levels,
+        };
+        // Best effort on purpose: a full disk or a read-only cache folder only means the next
+        // open decodes first, as without the cache; the analyst has nothing to act on.
+        let _ = cache.store(key, &overview);
     }
 }
 

@@ -204,3 +204,52 @@ fn full_decodes_wait_while_a_preview_is_pending() {
         .expect("a slot once previews are done");
     assert!(granted >= released);
 }
+
+#[test]
+fn a_second_load_of_the_same_file_has_the_exact_coarse_levels_from_the_cache_before_level_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wide.png");
+    // 2100 px wide: levels 2100, 1050, 525, 263; the cache holds 1050 and coarser.
+    let (width, height) = (2100, 90);
+    RgbImage::from_fn(width, height, |x, y| {
+        Rgb([(x % 256) as u8, (y * 2) as u8, 17])
+    })
+    .save(&path)
+    .unwrap();
+    let cache = OverviewCache::new(dir.path().join("cache"), 64 << 20);
+    let (_, wake) = counting_wake();
+
+    let mut first = ImageLoad::start_with_cache(path.clone(), wake.clone(), Some(cache.clone()));
+    wait_until_done(&mut first);
+    assert_eq!(first.state(), &LoadState::Ready);
+    let timings = first.timings();
+    // Without an entry, the first overview comes with level 0 (the quick approximation).
+    assert_eq!(timings.first_overview, timings.decoded);
+
+    let mut second = ImageLoad::start_with_cache(path.clone(), wake, Some(cache));
+    // Until level 0 arrives, whatever is there came from the cache and is exact.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while second.levels().first().is_none_or(|l| l.is_none()) {
+        assert!(Instant::now() < deadline, "level 0 never arrived");
+        if second.levels().iter().any(Option::is_some) {
+            for k in 1..4 {
+                assert!(second.levels()[k].is_some(), "level {k} is cached");
+                assert!(second.level_is_exact(k), "level {k} is exact");
+                assert_eq!(second.levels()[k], first.levels()[k], "level {k}");
+            }
+        }
+        std::thread::sleep(Duration::from_millis(1));
+        second.poll();
+    }
+    wait_until_done(&mut second);
+    let timings = second.timings();
+    let (overview, decoded) = (timings.first_overview.unwrap(), timings.decoded.unwrap());
+    assert!(
+        overview < decoded,
+        "a sharp overview at {overview:?}, before the decode at {decoded:?}"
+    );
+    assert_eq!(second.source_info(), first.source_info());
+    for k in 0..4 {
+        assert!(second.level_is_exact(k), "level {k} ends exact");
+    }
+}

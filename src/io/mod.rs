@@ -11,6 +11,7 @@ pub mod image_decode;
 pub mod jpeg_dc;
 pub mod loader;
 pub mod new_project;
+pub mod overview_cache;
 pub mod preview;
 pub mod project_file;
 pub mod project_lock;

@@ -94,6 +94,8 @@ impl Session {
             // A fresh preferences folder: the analyst's name is asked on first drawing.
             .env("XDG_CONFIG_HOME", shots.path())
             .env("XDG_DATA_HOME", shots.path())
+            // Nor does the overview cache of an earlier run change what a test sees.
+            .env("XDG_CACHE_HOME", shots.path())
             .env("HOME", shots.path())
             .stdout(std::fs::File::create(shots.path().join("sitediff.log")).unwrap())
             .stderr(std::fs::File::create(shots.path().join("sitediff.err")).unwrap())

@@ -1,12 +1,14 @@
-//! Benchmark: open a site with two generated 16 384 x 16 384 images in the real app (headless,
-//! through egui_kittest, which runs the same UI code as the window but neither tessellates nor
-//! renders) and print how long until the first view and full resolution, against the decode
+//! The UI-side figure, without a window (`bench_window` measures the real window, where
+//! painting and the buffer swap add to every frame). It opens a site with two generated
+//! 16 384 x 16 384 images in the real app (headless, through egui_kittest, which runs the same
+//! UI code as the window but neither tessellates nor renders) and prints how long until the
+//! first view and full resolution, against the decode
 //! time of the larger image alone measured in the same run, plus peak memory and the longest UI
 //! pass: one `Harness::step`, i.e. building the UI and its shapes (tile pixel conversion and
 //! texture hand-over included), without tessellation and without a GPU, so it is a lower bound
 //! of a real frame, not a frame time.
 //!
-//! cargo run --release --example bench_compare [-- --size 16384 --dir bench-data/demo16k]
+//! cargo run --release --example bench_ui_headless [-- --size 16384 --dir bench-data/demo16k]
 
 use sitediff::app::SiteDiffApp;
 use sitediff::app::prefs::Prefs;
@@ -26,17 +28,7 @@ fn arg(name: &str) -> Option<String> {
 }
 
 fn vm_hwm_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
-                l.split_whitespace()
-                    .nth(1)
-                    .and_then(|k| k.parse::<f64>().ok())
-            })
-        })
-        .map(|kib| kib / 1024.0)
-        .unwrap_or(f64::NAN)
+    sitediff::app::frame_stats::peak_resident_mib().unwrap_or(f64::NAN)
 }
 
 /// Resets the peak-RSS counter (Linux: writing 5 to clear_refs).
@@ -45,6 +37,9 @@ fn reset_hwm() {
 }
 
 fn main() -> anyhow::Result<()> {
+    // Every run measures the decode, not the overview cache a previous run filled
+    // (`bench_window` measures the reopen). SAFETY: no other thread runs yet.
+    unsafe { std::env::set_var(sitediff::io::overview_cache::DISABLE_VARIABLE, "1") };
     let size: u32 = arg("--size")
         .map(|s| s.parse())
         .transpose()?
