@@ -361,7 +361,7 @@ enum Stop {
 /// thread would have to queue for the CPU and frames would stall. Loading threads therefore run
 /// at a lower priority (nice 10) than the window, which stays responsive; threads they start
 /// inherit it. Where this is not supported nothing changes.
-fn lower_this_threads_priority() {
+pub(crate) fn lower_this_threads_priority() {
     #[cfg(target_os = "linux")]
     {
         // SAFETY: plain system calls with no pointers; on Linux the nice value belongs to a
