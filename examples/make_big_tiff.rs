@@ -167,9 +167,12 @@ fn draw_row(row: &mut [u8], width: u32, y: u32, bands: usize, wide: bool) {
                 12 + ((lot >> 10) & 31),
                 12 + ((lot >> 15) & 31),
             ];
-            let building =
-                lot % 3 != 0 && ix >= m[0] && ix < LOT - m[1] && iy >= m[2] && iy < LOT - m[3];
-            let shadow = lot % 3 != 0
+            let building = !lot.is_multiple_of(3)
+                && ix >= m[0]
+                && ix < LOT - m[1]
+                && iy >= m[2]
+                && iy < LOT - m[3];
+            let shadow = !lot.is_multiple_of(3)
                 && !building
                 && ix >= m[0] + 6
                 && ix < LOT - m[1] + 6
@@ -221,14 +224,12 @@ fn write_pixel(row: &mut [u8], x: usize, rgb: [u8; 3], bands: usize, wide: bool,
             u16::from(*v)
         };
     }
-    if wide {
-        for b in 0..bands {
+    for (b, sample) in samples.iter().enumerate().take(bands) {
+        if wide {
             let at = (x * bands + b) * 2;
-            row[at..at + 2].copy_from_slice(&samples[b].to_le_bytes());
-        }
-    } else {
-        for b in 0..bands {
-            row[x * bands + b] = samples[b] as u8;
+            row[at..at + 2].copy_from_slice(&sample.to_le_bytes());
+        } else {
+            row[x * bands + b] = *sample as u8;
         }
     }
 }
