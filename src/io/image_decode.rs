@@ -150,8 +150,20 @@ pub struct ImageInfo {
 /// [`decode_image`] would, on an unreadable, unrecognised or too large file, so a file that
 /// probes fine is expected to decode (unless its pixel data is damaged). Fast for PNG, TIFF and
 /// WebP; for JPEG, `image` reads the whole file into memory to parse the header.
+///
+/// A large tiled or striped TIFF, which the window reads tile by tile
+/// ([`super::tile_reader`]), is accepted past [`MAX_SIDE`] and [`MAX_DECODED_BYTES`], up to
+/// [`super::tiff_tiles::MAX_TILED_SIDE`].
 pub fn probe_image(path: &Path) -> Result<ImageInfo, ImageError> {
-    guard_panics(path, || open_checked(path, None).map(|(_, info)| info))
+    guard_panics(path, || match open_checked(path, None) {
+        Ok((_, info)) => Ok(info),
+        Err(
+            refused @ (ImageError::TooLarge { .. }
+            | ImageError::TooManyBytes { .. }
+            | ImageError::OverLimit { .. }),
+        ) => super::tiff_tiles::probe_tiled(path)?.ok_or(refused),
+        Err(other) => Err(other),
+    })
 }
 
 /// Decodes the image at `path` into memory, at its own bit depth and band count (a 16-bit

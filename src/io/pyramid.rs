@@ -182,7 +182,7 @@ fn stretch_f32(
 }
 
 /// The linear stretch of one value, rounded and clamped to 0..=255.
-fn stretch_value(v: f64, low: f64, high: f64) -> u8 {
+pub(crate) fn stretch_value(v: f64, low: f64, high: f64) -> u8 {
     ((v - low) / (high - low) * 255.0).round().clamp(0.0, 255.0) as u8
 }
 
@@ -220,7 +220,7 @@ fn sampled_histogram<T>(
 }
 
 /// The bins at the lower and upper stretch percentiles of a histogram.
-fn percentile_bins(hist: &[u64]) -> (usize, usize) {
+pub(crate) fn percentile_bins(hist: &[u64]) -> (usize, usize) {
     let total: u64 = hist.iter().sum();
     let bin_at = |percent: f64| {
         let target = ((total as f64 * percent / 100.0).ceil() as u64).clamp(1, total.max(1));

@@ -110,3 +110,46 @@ pub fn sparse_jpeg(path: &Path, w: u16, h: u16, size: u64) {
     let file = std::fs::OpenOptions::new().write(true).open(path).unwrap();
     file.set_len(size).unwrap();
 }
+
+/// A tiled TIFF of `side` x `side` gray 8-bit pixels in 512 px tiles, every one of which points
+/// at the same deflated tile of zeros: about 1.2 MB claiming 40 GB at 200 000 px a side.
+pub fn tiff_tile_bomb(path: &Path, side: u32) {
+    let tile = zlib_zeros(512 * 512);
+    let tiles = (side.div_ceil(512) as usize).pow(2);
+    let mut out = b"II*\0\0\0\0\0".to_vec();
+    let tile_at = out.len() as u32;
+    out.extend_from_slice(&tile);
+    out.resize(out.len().next_multiple_of(2), 0);
+    let offsets_at = out.len() as u32;
+    for _ in 0..tiles {
+        out.extend_from_slice(&tile_at.to_le_bytes());
+    }
+    let counts_at = out.len() as u32;
+    for _ in 0..tiles {
+        out.extend_from_slice(&(tile.len() as u32).to_le_bytes());
+    }
+    let ifd_at = out.len() as u32;
+    out[4..8].copy_from_slice(&ifd_at.to_le_bytes());
+    // (tag, type: 3 short / 4 long, count, value or offset)
+    let entries: [(u16, u16, u32, u32); 10] = [
+        (256, 4, 1, side),
+        (257, 4, 1, side),
+        (258, 3, 1, 8),
+        (259, 3, 1, 8),
+        (262, 3, 1, 1),
+        (277, 3, 1, 1),
+        (322, 4, 1, 512),
+        (323, 4, 1, 512),
+        (324, 4, tiles as u32, offsets_at),
+        (325, 4, tiles as u32, counts_at),
+    ];
+    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+    for (tag, kind, count, value) in entries {
+        out.extend_from_slice(&tag.to_le_bytes());
+        out.extend_from_slice(&kind.to_le_bytes());
+        out.extend_from_slice(&count.to_le_bytes());
+        out.extend_from_slice(&value.to_le_bytes());
+    }
+    out.extend_from_slice(&0u32.to_le_bytes());
+    std::fs::write(path, out).unwrap();
+}

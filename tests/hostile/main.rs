@@ -138,6 +138,23 @@ fn a_three_gigabyte_jpeg_claiming_65535_pixels_a_side_is_refused_from_its_header
     ));
 }
 
+#[test]
+fn a_tiled_tiff_of_200000_px_a_side_reusing_one_tile_is_refused_quickly() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = project_with_image(dir.path(), "bomb.tif", b"");
+    files::tiff_tile_bomb(&dir.path().join("bomb.tif"), 200_000);
+    let started = Instant::now();
+    validate(&project, 1).stdout(
+        predicate::str::contains("bomb.tif")
+            .and(predicate::str::contains("cannot hold (chunks reused?)")),
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
 #[cfg(target_os = "linux")]
 fn mkfifo(path: &Path) {
     let c_path = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
