@@ -13,6 +13,8 @@ use super::pyramid::{
     SourceInfo, TILE_SIZE, downsample_2x_on, level_count, level_size, luminance_histogram,
     quick_overview, to_display_rgb8,
 };
+use super::tile_cache::TileCache;
+use super::tile_reader::{TileReader, open_tile_reader};
 use image::RgbImage;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -97,6 +99,14 @@ enum LoadEvent {
         image: Arc<RgbImage>,
         at: Duration,
     },
+    /// The file is read tile by tile: its reader, with its coarsest level read whole (the base
+    /// layer and the source of the histogram).
+    Tiled {
+        reader: Arc<dyn TileReader>,
+        coarsest: Arc<RgbImage>,
+        histogram: Box<[u64; 256]>,
+        at: Duration,
+    },
     Finished {
         at: Duration,
     },
@@ -121,6 +131,10 @@ pub struct ImageLoad {
     bytes_read: Arc<AtomicU64>,
     /// File size, once probed, when the format decodes as it reads (not JPEG).
     streaming_size: Option<u64>,
+    /// For a file read tile by tile (a large tiled or striped TIFF): its tiles.
+    tiled: Option<TileCache>,
+    /// Wakes the GUI; the tile cache's threads call it too.
+    wake: Arc<dyn Fn() + Send + Sync>,
 }
 
 impl ImageLoad {
@@ -147,6 +161,8 @@ impl ImageLoad {
             timings: LoadTimings::default(),
             bytes_read: Arc::new(AtomicU64::new(0)),
             streaming_size: None,
+            tiled: None,
+            wake: wake.clone(),
         };
         let worker = Worker {
             path,
@@ -244,6 +260,21 @@ impl ImageLoad {
                 }
             }
             LoadEvent::Level { index, image, at } => self.put_level(index, image, true, at),
+            LoadEvent::Tiled {
+                reader,
+                coarsest,
+                histogram,
+                at,
+            } => {
+                let (width, height) = reader.size();
+                self.set_size(width, height);
+                self.source_info = Some(reader.source_info());
+                self.histogram = Some(histogram);
+                self.timings.decoded = Some(at);
+                let top = self.levels.len().saturating_sub(1);
+                self.put_level(top, coarsest, true, at);
+                self.tiled = Some(TileCache::new(reader, self.wake.clone()));
+            }
             LoadEvent::Finished { at } => {
                 self.timings.all_levels = Some(at);
                 self.state = LoadState::Ready;
@@ -339,6 +370,12 @@ impl ImageLoad {
     pub fn timings(&self) -> &LoadTimings {
         &self.timings
     }
+
+    /// For a file read tile by tile: its tiles, read as the view asks for them. Its
+    /// [`levels`](Self::levels) then hold only the coarsest level.
+    pub fn tiled(&self) -> Option<&TileCache> {
+        self.tiled.as_ref()
+    }
 }
 
 impl Drop for ImageLoad {
@@ -361,7 +398,7 @@ enum Stop {
 /// thread would have to queue for the CPU and frames would stall. Loading threads therefore run
 /// at a lower priority (nice 10) than the window, which stays responsive; threads they start
 /// inherit it. Where this is not supported nothing changes.
-fn lower_this_threads_priority() {
+pub(crate) fn lower_this_threads_priority() {
     #[cfg(target_os = "linux")]
     {
         // SAFETY: plain system calls with no pointers; on Linux the nice value belongs to a
@@ -408,6 +445,13 @@ impl Worker {
     }
 
     fn load(&self) -> Result<(), Stop> {
+        // A large tiled or striped TIFF is never decoded whole: only its header and coarsest
+        // level are read here, before any queue (it costs little), and the rest on demand.
+        if let Some(reader) =
+            open_tile_reader(&self.path).map_err(|e| Stop::Failed(e.to_string()))?
+        {
+            return self.load_tiled(reader);
+        }
         self.send(LoadEvent::Stage(LoadStage::Queued, None))?;
         let slot = DecodeSlot::acquire(&self.cancel).ok_or(Stop::Cancelled)?;
         self.send(LoadEvent::Dequeued {
@@ -486,6 +530,48 @@ impl Worker {
                 Some(work_done as f32 / total_work.max(1) as f32),
             ))?;
             previous = level;
+        }
+        self.send(LoadEvent::Finished {
+            at: self.started.elapsed(),
+        })
+    }
+}
+
+impl Worker {
+    /// Reads the coarsest level of an image read tile by tile, hands over the reader, then
+    /// reports the building of missing levels (if the reader builds any) until it ends.
+    fn load_tiled(&self, reader: Arc<dyn TileReader>) -> Result<(), Stop> {
+        let (width, height) = reader.size();
+        self.send(LoadEvent::Probed {
+            width,
+            height,
+            streaming_size: None,
+        })?;
+        self.send(LoadEvent::Stage(LoadStage::Reading, None))?;
+        // The coarsest level fits in one tile.
+        let top = level_count(width, height, TILE_SIZE) - 1;
+        let coarsest = reader.read_tile(top, 0, 0).map_err(Stop::Failed)?;
+        if coarsest.dimensions() != level_size(width, height, top) {
+            return Err(Stop::Failed(format!(
+                "{}: its coarsest level is {}x{} pixels, not the {}x{} its size implies",
+                self.path.display(),
+                coarsest.width(),
+                coarsest.height(),
+                level_size(width, height, top).0,
+                level_size(width, height, top).1,
+            )));
+        }
+        let histogram = Box::new(luminance_histogram(&coarsest));
+        self.send(LoadEvent::Tiled {
+            reader: reader.clone(),
+            coarsest: Arc::new(coarsest),
+            histogram,
+            at: self.started.elapsed(),
+        })?;
+        while let Some(fraction) = reader.build_progress() {
+            self.check_cancelled()?;
+            self.send(LoadEvent::Stage(LoadStage::BuildingLevels, Some(fraction)))?;
+            std::thread::sleep(Duration::from_millis(250));
         }
         self.send(LoadEvent::Finished {
             at: self.started.elapsed(),

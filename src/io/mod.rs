@@ -15,5 +15,7 @@ pub mod project_lock;
 pub mod pyramid;
 pub mod recovery;
 pub mod regular_file;
+pub mod tile_cache;
+pub mod tile_reader;
 
 pub use project_file::{LoadError, SaveError, load_project, project_to_string, save_project};
