@@ -21,6 +21,8 @@ use super::pyramid::{
     SourceInfo, TILE_SIZE, downsample_2x_on, level_count, level_size, luminance_histogram,
     quick_overview, to_display_rgb8,
 };
+use super::tile_cache::TileCache;
+use super::tile_reader::{TileReader, open_tile_reader};
 use image::RgbImage;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -124,6 +126,14 @@ enum LoadEvent {
         overview: Box<CachedOverview>,
         at: Duration,
     },
+    /// The file is read tile by tile: its reader, with its coarsest level read whole (the base
+    /// layer and the source of the histogram).
+    Tiled {
+        reader: Arc<dyn TileReader>,
+        coarsest: Arc<RgbImage>,
+        histogram: Box<[u64; 256]>,
+        at: Duration,
+    },
     Finished {
         at: Duration,
     },
@@ -148,6 +158,10 @@ pub struct ImageLoad {
     bytes_read: Arc<AtomicU64>,
     /// File size, once probed, when the format decodes as it reads (not JPEG).
     streaming_size: Option<u64>,
+    /// For a file read tile by tile (a large tiled or striped TIFF): its tiles.
+    tiled: Option<TileCache>,
+    /// Wakes the GUI; the tile cache's threads call it too.
+    wake: Arc<dyn Fn() + Send + Sync>,
 }
 
 impl ImageLoad {
@@ -185,6 +199,8 @@ impl ImageLoad {
             timings: LoadTimings::default(),
             bytes_read: Arc::new(AtomicU64::new(0)),
             streaming_size: None,
+            tiled: None,
+            wake: wake.clone(),
         };
         let worker = Worker {
             path,
@@ -309,6 +325,21 @@ impl ImageLoad {
                     self.put_level(index, image, true, at);
                 }
             }
+            LoadEvent::Tiled {
+                reader,
+                coarsest,
+                histogram,
+                at,
+            } => {
+                let (width, height) = reader.size();
+                self.set_size(width, height);
+                self.source_info = Some(reader.source_info());
+                self.histogram = Some(histogram);
+                self.timings.decoded = Some(at);
+                let top = self.levels.len().saturating_sub(1);
+                self.put_level(top, coarsest, true, at);
+                self.tiled = Some(TileCache::new(reader, self.wake.clone()));
+            }
             LoadEvent::Finished { at } => {
                 self.timings.all_levels = Some(at);
                 self.state = LoadState::Ready;
@@ -411,6 +442,12 @@ impl ImageLoad {
     pub fn timings(&self) -> &LoadTimings {
         &self.timings
     }
+
+    /// For a file read tile by tile: its tiles, read as the view asks for them. Its
+    /// [`levels`](Self::levels) then hold only the coarsest level.
+    pub fn tiled(&self) -> Option<&TileCache> {
+        self.tiled.as_ref()
+    }
 }
 
 impl Drop for ImageLoad {
@@ -481,6 +518,15 @@ impl Worker {
     }
 
     fn load(&self) -> Result<(), Stop> {
+        // A large tiled or striped TIFF is never decoded whole: only its header and coarsest
+        // level are read here, before any queue (it costs little, unless the file has no
+        // overviews: then its coarsest level is built first), and the rest on demand.
+        self.send(LoadEvent::Stage(LoadStage::Reading, None))?;
+        if let Some(reader) =
+            open_tile_reader(&self.path).map_err(|e| Stop::Failed(e.to_string()))?
+        {
+            return self.load_tiled(reader);
+        }
         self.send(LoadEvent::Stage(LoadStage::Queued, None))?;
         let pending = PreviewPending::register();
         let (hit, to_store) = self.send_cached_overview()?;
@@ -659,7 +705,48 @@ impl Worker {
         // open decodes first, as without the cache; the analyst has nothing to act on.
         let _ = cache.store(key, &overview);
     }
+
+    /// Reads the coarsest level of an image read tile by tile, hands over the reader, then
+    /// reports the building of missing levels (if the reader builds any) until it ends.
+    fn load_tiled(&self, reader: Arc<dyn TileReader>) -> Result<(), Stop> {
+        let (width, height) = reader.size();
+        self.send(LoadEvent::Probed {
+            width,
+            height,
+            streaming_size: None,
+        })?;
+        self.send(LoadEvent::Stage(LoadStage::Reading, None))?;
+        // The coarsest level fits in one tile.
+        let top = level_count(width, height, TILE_SIZE) - 1;
+        let coarsest = reader.read_tile(top, 0, 0).map_err(Stop::Failed)?;
+        if coarsest.dimensions() != level_size(width, height, top) {
+            return Err(Stop::Failed(format!(
+                "{}: its coarsest level is {}x{} pixels, not the {}x{} its size implies",
+                self.path.display(),
+                coarsest.width(),
+                coarsest.height(),
+                level_size(width, height, top).0,
+                level_size(width, height, top).1,
+            )));
+        }
+        let histogram = Box::new(luminance_histogram(&coarsest));
+        self.send(LoadEvent::Tiled {
+            reader: reader.clone(),
+            coarsest: Arc::new(coarsest),
+            histogram,
+            at: self.started.elapsed(),
+        })?;
+        while let Some(fraction) = reader.build_progress() {
+            self.check_cancelled()?;
+            self.send(LoadEvent::Stage(LoadStage::BuildingLevels, Some(fraction)))?;
+            std::thread::sleep(Duration::from_millis(250));
+        }
+        self.send(LoadEvent::Finished {
+            at: self.started.elapsed(),
+        })
+    }
 }
+
 
 /// The process-wide decode bookkeeping.
 struct Slots {

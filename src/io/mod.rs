@@ -19,6 +19,7 @@ pub mod pyramid;
 pub mod recovery;
 pub mod regular_file;
 pub mod tiff_tiles;
+pub mod tile_cache;
 pub mod tiff_write;
 pub mod tile_reader;
 

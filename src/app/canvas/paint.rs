@@ -140,6 +140,7 @@ impl<'a, F: Fn(Side) -> ToolContext<'a>> Painting<'a, F> {
                 to_site: &img.record.to_site,
                 lut: &lut,
                 tint,
+                tiled: slot.load.tiled(),
             };
             let outcome = paint_image(
                 painter,

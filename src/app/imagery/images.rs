@@ -48,14 +48,17 @@ impl ImageSlot {
         self.load.levels().iter().any(|l| l.is_some())
     }
 
-    /// Bytes of decoded pixels held, to keep memory bounded.
+    /// Bytes of decoded pixels held, to keep memory bounded: whole levels and tiles read on
+    /// demand.
     pub fn bytes(&self) -> u64 {
-        self.load
+        let levels: u64 = self
+            .load
             .levels()
             .iter()
             .flatten()
             .map(|l| l.as_raw().len() as u64)
-            .sum()
+            .sum();
+        levels + self.load.tiled().map_or(0, |t| t.bytes())
     }
 }
 
@@ -232,6 +235,10 @@ impl ImageStore {
                 slot.textures.clear();
             }
             slot.textures.end_frame();
+            // Tiles read on demand: what this frame asked for replaces what was waiting.
+            if let Some(tiles) = slot.load.tiled() {
+                tiles.end_frame();
+            }
         }
         let mut total: u64 = self.slots.values().map(|s| s.bytes()).sum();
         if total > KEEP_DECODED_BYTES {

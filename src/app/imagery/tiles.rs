@@ -6,7 +6,8 @@
 
 use super::adjust::Lut;
 use crate::app::view::ViewTransform;
-use crate::io::pyramid::TILE_SIZE;
+use crate::io::pyramid::{TILE_SIZE, level_size};
+use crate::io::tile_cache::TileCache;
 use crate::model::{Affine, Point};
 use egui::{Color32, ColorImage, Mesh, Pos2, Rect, TextureHandle, TextureOptions, epaint::Vertex};
 use image::RgbImage;
@@ -119,6 +120,19 @@ pub struct ImageDraw<'a> {
     pub lut: &'a Lut,
     /// Vertex colour: white draws the image as is; white with alpha blends it (overlay mode).
     pub tint: Color32,
+    /// For an image read tile by tile: its tiles, read as the view asks for them. `levels` then
+    /// holds only the coarsest level, read whole.
+    pub tiled: Option<&'a TileCache>,
+}
+
+/// Where the pixels of a level's tiles come from.
+#[derive(Clone, Copy)]
+enum LevelPixels<'a> {
+    /// The whole level in memory.
+    Whole(&'a Arc<RgbImage>),
+    /// Tiles read on demand; `ask` says whether missing ones are asked for (the level the view
+    /// wants) or only drawn if already there (a coarser level filling in meanwhile).
+    Cached { cache: &'a TileCache, ask: bool },
 }
 
 /// Which pyramid level suits a view: the coarsest whose pixels are still no larger than a
@@ -212,7 +226,7 @@ pub fn paint_image(
         draw_level_tiles(
             painter,
             level,
-            buffer,
+            LevelPixels::Whole(buffer),
             visible,
             img,
             textures,
@@ -227,7 +241,35 @@ pub fn paint_image(
     // The base layer only counts as complete when it is the level the view wants (or finer)
     // and exact, not the quick overview.
     missing |= (base_missing || !is_exact(base)) && wanted >= base;
-    if wanted < base {
+    if let (Some(cache), true) = (img.tiled, wanted < base) {
+        // Read tile by tile: the finest level at or coarser than the wanted one that can be read
+        // now; the level above it fills in with the tiles it has while the wanted ones arrive.
+        let reader = cache.reader();
+        match (wanted..base).find(|&k| reader.has_level(k)) {
+            Some(k) => {
+                let mut draw = |level: usize, ask: bool, budget: &mut UploadBudget| {
+                    draw_level_tiles(
+                        painter,
+                        level,
+                        LevelPixels::Cached { cache, ask },
+                        visible,
+                        img,
+                        textures,
+                        budget,
+                        false,
+                        &image_to_screen,
+                    )
+                };
+                if k + 1 < base {
+                    drawn_tiles += draw(k + 1, false, budget).1;
+                }
+                let (m, n) = draw(k, true, budget);
+                drawn_tiles += n;
+                missing |= m || k != wanted;
+            }
+            None => missing = true,
+        }
+    } else if wanted < base {
         // The finest available level at or coarser than the wanted one.
         let finer = (wanted..base).find(|&k| img.levels[k].is_some());
         match finer {
@@ -249,7 +291,7 @@ pub fn paint_image(
 fn draw_level_tiles(
     painter: &egui::Painter,
     level: usize,
-    buffer: &Arc<RgbImage>,
+    pixels: LevelPixels<'_>,
     visible: (f64, f64, f64, f64),
     img: &ImageDraw<'_>,
     textures: &mut TileTextures,
@@ -258,7 +300,10 @@ fn draw_level_tiles(
     image_to_screen: &dyn Fn(Point) -> Pos2,
 ) -> (bool, usize) {
     let scale = (1u64 << level) as f64;
-    let (lw, lh) = buffer.dimensions();
+    let (lw, lh) = match pixels {
+        LevelPixels::Whole(buffer) => buffer.dimensions(),
+        LevelPixels::Cached { .. } => level_size(img.size.0, img.size.1, level),
+    };
     let t = TILE_SIZE as f64;
     let tiles_x = lw.div_ceil(TILE_SIZE);
     let tiles_y = lh.div_ceil(TILE_SIZE);
@@ -267,7 +312,11 @@ fn draw_level_tiles(
     let ty0 = ((y0 / scale / t).floor() as u32).min(tiles_y.saturating_sub(1));
     let tx1 = ((x1 / scale / t).ceil() as u32).min(tiles_x);
     let ty1 = ((y1 / scale / t).ceil() as u32).min(tiles_y);
-    let buffer_id = Arc::as_ptr(buffer) as usize;
+    // A tile read on demand never changes, whatever buffer it came in.
+    let buffer_id = match pixels {
+        LevelPixels::Whole(buffer) => Arc::as_ptr(buffer) as usize,
+        LevelPixels::Cached { .. } => 0,
+    };
     // The base layer is uploaded whatever the budget, but only when it is small: right after
     // decoding, full resolution may be the only level there is, and that must trickle in.
     let must = must && tiles_x * tiles_y <= 16;
@@ -294,12 +343,37 @@ fn draw_level_tiles(
             buffer: buffer_id,
         };
         if !textures.tiles.contains_key(&key) {
+            // The pixels to upload: a whole level's tile, or a tile read on demand (asked for
+            // now, even when this frame's budget is spent, so that it is read meanwhile).
+            let (source, stx, sty) = match pixels {
+                LevelPixels::Whole(buffer) => (buffer.clone(), tx, ty),
+                LevelPixels::Cached { cache, ask } => {
+                    let id = (level, tx, ty);
+                    let tile = if ask {
+                        cache.get_or_want(id)
+                    } else {
+                        cache.get(id)
+                    };
+                    let Some(tile) = tile else {
+                        missing = true;
+                        continue;
+                    };
+                    (tile, 0, 0)
+                }
+            };
             if !must && !budget.allows() {
                 budget.deferred += 1;
                 missing = true;
                 continue;
             }
-            let texture = upload_tile(painter.ctx(), &textures.name, buffer, key, img.lut);
+            let texture = upload_tile(
+                painter.ctx(),
+                &textures.name,
+                &source,
+                key,
+                (stx, sty),
+                img.lut,
+            );
             budget.uploaded += 1;
             textures.tiles.insert(
                 key,
@@ -350,14 +424,17 @@ fn draw_level_tiles(
     (missing, drawn)
 }
 
+/// Uploads tile `key`, whose pixels are tile `at` of `buffer` (a whole level, or the tile
+/// itself at (0, 0)).
 fn upload_tile(
     ctx: &egui::Context,
     name: &str,
     buffer: &RgbImage,
     key: TileKey,
+    at: (u32, u32),
     lut: &Lut,
 ) -> TextureHandle {
-    let image = tile_pixels(buffer, key.tx, key.ty, lut);
+    let image = tile_pixels(buffer, at.0, at.1, lut);
     let options = TextureOptions {
         magnification: egui::TextureFilter::Nearest,
         minification: egui::TextureFilter::Linear,
