@@ -3,7 +3,7 @@
 //! changed, and the lines that tell the analyst what was found out about each image.
 
 use super::{Out, Stop};
-use crate::io::image_decode::decode_image;
+use crate::io::tile_reader::check_image;
 use crate::io::new_project::{NewImage, NewImageReport};
 use crate::model::CaptureDate;
 use std::collections::{HashMap, HashSet};
@@ -36,7 +36,8 @@ impl FromStr for DateOverride {
     }
 }
 
-/// The images to add, each checked to decode in full (as the window will) and paired with its date set by hand,
+/// The images to add, each checked to read as the window will (in full, or a large tiled TIFF
+/// by its header and coarsest level) and paired with its date set by hand,
 /// if any. Fails, before the project is touched, when an image cannot be read, is given twice,
 /// or a `--date` names no image (a typo would otherwise be silently ignored).
 pub fn prepare_images(
@@ -46,7 +47,7 @@ pub fn prepare_images(
 ) -> Result<Vec<NewImage>, Stop> {
     let mut seen: HashSet<PathBuf> = HashSet::new();
     for path in images {
-        decode_image(path).map_err(|e| Stop::Failed(e.to_string()))?;
+        check_image(path).map_err(|e| Stop::Failed(e.to_string()))?;
         let file = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
         if !seen.insert(file) {
             return Err(Stop::Failed(format!(

@@ -4,11 +4,10 @@
 use super::Out;
 use crate::editing::index::SiteIndex;
 use crate::editing::warnings::{Warning, site_warnings};
-use crate::io::image_decode::{ImageError, decode_image};
+use crate::io::image_decode::ImageError;
 use crate::io::loader::MAX_CONCURRENT_DECODES;
 use crate::io::project_file::{load_project_as_written, resolve_image_path};
-use crate::io::pyramid::{TILE_SIZE, level_count, level_size};
-use crate::io::tile_reader::open_tile_reader;
+use crate::io::tile_reader::check_image;
 use crate::model::{
     BoundingBox, ImageId, Point, Polygon, Project, Site, next_id_problems, normalize_path,
     validate, validate_with_files,
@@ -111,8 +110,8 @@ fn same_file_key(project_file: &Path, image: &str) -> String {
 }
 
 /// Decodes every file in full (the README promises every image can be read, and only a full
-/// decode finds a truncated or damaged one; a large tiled TIFF is read as [`check_image`]
-/// says), within the window's limits, a few at a time: each
+/// decode finds a truncated or damaged one; a large tiled TIFF is read as
+/// [`check_image`] says), within the window's limits, a few at a time: each
 /// decode holds a whole image in memory, so no more run at once than the window allows.
 /// Returns each image's size or why it cannot be read, in the order given; reports progress
 /// on `err` when it is a terminal or the set is large.
@@ -164,38 +163,6 @@ fn decode_all(files: &[PathBuf], err: Out) -> Vec<Result<(u32, u32), ImageError>
             })
         })
         .collect()
-}
-
-/// Reads `file` as the window would and returns its size: a large tiled TIFF by its header and
-/// its coarsest level (decoding it whole would need more memory than the machine has), any
-/// other image by a full decode.
-fn check_image(file: &Path) -> Result<(u32, u32), ImageError> {
-    match open_tile_reader(file) {
-        Ok(Some(reader)) => {
-            let (w, h) = reader.size();
-            let coarsest = level_count(w, h, TILE_SIZE) - 1;
-            let (lw, lh) = level_size(w, h, coarsest);
-            for ty in 0..lh.div_ceil(TILE_SIZE) {
-                for tx in 0..lw.div_ceil(TILE_SIZE) {
-                    reader.read_tile(coarsest, tx, ty).map_err(|message| {
-                        let prefix = format!("{}: ", file.display());
-                        ImageError::Corrupt {
-                            path: file.to_path_buf(),
-                            message: message.strip_prefix(&prefix).unwrap_or(&message).into(),
-                        }
-                    })?;
-                }
-            }
-            Ok((w, h))
-        }
-        Ok(None) => decode_image(file).map(|image| (image.width(), image.height())),
-        // A TIFF the tile reader refuses: its error, unless the whole decode has a better one.
-        Err(tiled_error) => match decode_image(file) {
-            Ok(image) => Ok((image.width(), image.height())),
-            Err(ImageError::TooLarge { .. } | ImageError::TooManyBytes { .. }) => Err(tiled_error),
-            Err(other) => Err(other),
-        },
-    }
 }
 
 /// What looks wrong with footprints, "site S1, footprint F2: overlaps F3, ...". Outlines that

@@ -180,12 +180,8 @@ impl OverviewCache {
         if disabled || cfg!(test) {
             return None;
         }
-        let base = std::env::var_os("XDG_CACHE_HOME")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
         Some(OverviewCache::new(
-            base.join("sitediff").join("overviews"),
+            crate::io::user_cache_folder("overviews")?,
             DEFAULT_BUDGET_BYTES,
         ))
     }

@@ -31,12 +31,8 @@ const INDEX_ENTRY_BYTES: u64 = 12;
 /// The cache folder of the user: `$XDG_CACHE_HOME/sitediff/levels` or `~/.cache/...`, else a
 /// folder under the system's temporary directory.
 pub(super) fn default_cache_dir() -> PathBuf {
-    let base = std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-        .unwrap_or_else(std::env::temp_dir);
-    base.join("sitediff").join("levels")
+    crate::io::user_cache_folder("levels")
+        .unwrap_or_else(|| std::env::temp_dir().join("sitediff").join("levels"))
 }
 
 /// A key naming the levels of one version of one source file under one display stretch.

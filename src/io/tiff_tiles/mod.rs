@@ -75,10 +75,22 @@ pub struct TileReaderOptions {
     pub cache_limit_bytes: u64,
 }
 
+/// The variable that sets, in bytes, from what decoded size a tiled or striped TIFF is read tile
+/// by tile instead of [`TILED_FROM_DECODED_BYTES`]: for trying and testing the tiled path on
+/// small files (`SITEDIFF_TILED_FROM_BYTES=0` reads every tiled TIFF so).
+pub const TILED_FROM_VARIABLE: &str = "SITEDIFF_TILED_FROM_BYTES";
+
+fn tiled_from_bytes() -> u64 {
+    std::env::var(TILED_FROM_VARIABLE)
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(TILED_FROM_DECODED_BYTES)
+}
+
 impl Default for TileReaderOptions {
     fn default() -> Self {
         TileReaderOptions {
-            min_decoded_bytes: TILED_FROM_DECODED_BYTES,
+            min_decoded_bytes: tiled_from_bytes(),
             cache_dir: None,
             cache_limit_bytes: 4 << 30,
         }
