@@ -160,7 +160,9 @@ pub fn probe_image(path: &Path) -> Result<ImageInfo, ImageError> {
         Err(
             refused @ (ImageError::TooLarge { .. }
             | ImageError::TooManyBytes { .. }
-            | ImageError::OverLimit { .. }),
+            | ImageError::OverLimit { .. }
+            // `image` does not recognise BigTIFF, the form of TIFFs past 4 GiB.
+            | ImageError::UnknownFormat { .. }),
         ) => super::tiff_tiles::probe_tiled(path)?.ok_or(refused),
         Err(other) => Err(other),
     })
