@@ -417,7 +417,6 @@ struct Worker {
 
 impl Worker {
     fn run(self) {
-        lower_this_threads_priority();
         if let Err(Stop::Failed(message)) = self.load() {
             // If the receiver is gone nobody is listening; nothing else to do.
             let _ = self.send(LoadEvent::Failed(message));
@@ -441,7 +440,10 @@ impl Worker {
 
     fn load(&self) -> Result<(), Stop> {
         self.send(LoadEvent::Stage(LoadStage::Queued, None))?;
+        // The cache lookup is short and gives the first view: it runs at the window's
+        // priority, the decode below at a lower one.
         let to_store = self.send_cached_overview()?;
+        lower_this_threads_priority();
         let slot = DecodeSlot::acquire(&self.cancel).ok_or(Stop::Cancelled)?;
         self.send(LoadEvent::Dequeued {
             at: self.started.elapsed(),
