@@ -13,12 +13,15 @@
 use sitediff::app::SiteDiffApp;
 use sitediff::app::prefs::Prefs;
 use sitediff::app::state::Side;
-use sitediff::demo::{DemoOptions, generate_demo};
 use sitediff::io::image_decode::decode_image;
 use sitediff::io::load_project;
 use sitediff::io::loader::LoadState;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+
+#[path = "common/demo_site.rs"]
+mod demo_site;
+use demo_site::demo_site;
 
 fn arg(name: &str) -> Option<String> {
     let args: Vec<String> = std::env::args().collect();
@@ -45,16 +48,7 @@ fn main() -> anyhow::Result<()> {
         .transpose()?
         .unwrap_or(16384);
     let dir = PathBuf::from(arg("--dir").unwrap_or_else(|| format!("bench-data/demo{size}")));
-    let project_file = dir.join("demo.ron");
-    if !project_file.exists() {
-        eprintln!(
-            "generating the {size} px demo site in {} ...",
-            dir.display()
-        );
-        let t = Instant::now();
-        generate_demo(&dir, &DemoOptions { size, seed: 1 }, |_| {})?;
-        eprintln!("  generated in {:.1} s", t.elapsed().as_secs_f64());
-    }
+    let project_file = demo_site(&dir, size)?;
     let project = load_project(&project_file)?;
     let site = &project.sites[0];
     let timeline = site.images_by_date();

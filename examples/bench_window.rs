@@ -21,7 +21,6 @@
 
 use anyhow::{Context, bail};
 use sitediff::app::frame_stats::{ENV_VARIABLE, MILESTONE_PREFIX, peak_resident_mib};
-use sitediff::demo::{DemoOptions, generate_demo};
 use sitediff::io::image_decode::decode_image;
 use sitediff::io::project_file::resolve_image_path;
 use sitediff::io::{load_project, save_project};
@@ -30,6 +29,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+#[path = "common/demo_site.rs"]
+mod demo_site;
+use demo_site::demo_site;
 
 /// How long one open may take before the run is given up.
 const OPEN_LIMIT: Duration = Duration::from_secs(180);
@@ -78,8 +81,8 @@ fn main() -> anyhow::Result<()> {
     let mut cases = Vec::new();
     if generate {
         let data = manifest.join("bench-data/window");
-        let d8 = demo(&data, 8000)?;
-        let d16 = demo(&data, 16000)?;
+        let d8 = demo_site(&data.join("demo8000"), 8000)?;
+        let d16 = demo_site(&data.join("demo16000"), 16000)?;
         cases.push(Case {
             name: "8 000 JPEG".into(),
             project: single_image_project(&d8)?,
@@ -149,22 +152,6 @@ fn release_binary(manifest: &Path, build: bool) -> anyhow::Result<PathBuf> {
         .context("no folder above this example")?;
     anyhow::ensure!(binary.exists(), "{} was not built", binary.display());
     Ok(binary)
-}
-
-/// The demo site at `size` px in `data/demo{size}/`, generated on the first run.
-fn demo(data: &Path, size: u32) -> anyhow::Result<PathBuf> {
-    let dir = data.join(format!("demo{size}"));
-    let project = dir.join("demo.ron");
-    if !project.exists() {
-        eprintln!(
-            "generating the {size} px demo site in {} ...",
-            dir.display()
-        );
-        let t = Instant::now();
-        generate_demo(&dir, &DemoOptions { size, seed: 1 }, |_| {})?;
-        eprintln!("  generated in {:.0} s", t.elapsed().as_secs_f64());
-    }
-    Ok(project)
 }
 
 /// A project beside `demo` holding only its oldest image (no footprints), so that one image

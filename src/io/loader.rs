@@ -495,7 +495,6 @@ struct Worker {
 
 impl Worker {
     fn run(self) {
-        lower_this_threads_priority();
         if let Err(Stop::Failed(message)) = self.load() {
             // If the receiver is gone nobody is listening; nothing else to do.
             let _ = self.send(LoadEvent::Failed(message));
@@ -529,7 +528,10 @@ impl Worker {
         }
         self.send(LoadEvent::Stage(LoadStage::Queued, None))?;
         let pending = PreviewPending::register();
+        // The cache lookup is short and gives the first view: it runs at the window's
+        // priority, the decodes below at a lower one.
         let (hit, to_store) = self.send_cached_overview()?;
+        lower_this_threads_priority();
         if !hit {
             let _slot =
                 DecodeSlot::acquire(&self.cancel, SlotUse::Preview).ok_or(Stop::Cancelled)?;

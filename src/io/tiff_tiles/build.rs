@@ -83,6 +83,11 @@ pub(super) fn plan_and_build(
         }
     }
     needed.reverse();
+    if !needed.is_empty() {
+        // Seconds to minutes of work on every core: below the window, as decodes are (the
+        // threads started below inherit it).
+        crate::io::loader::lower_this_threads_priority();
+    }
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .clamp(1, 16);
