@@ -205,7 +205,7 @@ impl DcOnlyJpeg {
             for mx in 0..mcus_x {
                 if self.restart_interval > 0
                     && mcu > 0
-                    && mcu % usize::from(self.restart_interval) == 0
+                    && mcu.is_multiple_of(usize::from(self.restart_interval))
                 {
                     bits.flush();
                     bits.out.extend([0xFF, 0xD0 + restarts % 8]);
@@ -311,22 +311,17 @@ fn a_4_2_0_jpeg_with_odd_size_matches_the_reference_and_repeats_chroma() {
 #[test]
 fn restart_markers_are_stepped_over_and_reset_the_prediction() {
     for interval in [1, 3, 7] {
-        let with = DcOnlyJpeg {
-            width: 100,
-            height: 60,
-            sampling: vec![(1, 1), (1, 1), (1, 1)],
-            restart_interval: interval,
-            quant: 2,
-        }
-        .encode(block_value);
-        let without = DcOnlyJpeg {
-            width: 100,
-            height: 60,
-            sampling: vec![(1, 1), (1, 1), (1, 1)],
-            restart_interval: 0,
-            quant: 2,
-        }
-        .encode(block_value);
+        let make = |restart_interval| {
+            DcOnlyJpeg {
+                width: 100,
+                height: 60,
+                sampling: vec![(1, 1); 3],
+                restart_interval,
+                quant: 2,
+            }
+            .encode(block_value)
+        };
+        let (with, without) = (make(interval), make(0));
         let ours = decode_dc(&with).expect("DC decode with restarts");
         assert_eq!(ours, decode_dc(&without).expect("DC decode"));
         assert!(

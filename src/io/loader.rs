@@ -535,6 +535,7 @@ impl Worker {
         if !hit {
             let _slot =
                 DecodeSlot::acquire(&self.cancel, SlotUse::Preview).ok_or(Stop::Cancelled)?;
+            self.send(LoadEvent::Stage(LoadStage::Reading, None))?;
             self.preview()?;
         }
         drop(pending);

@@ -145,11 +145,6 @@ impl ImageStore {
         self.thumbnail_errors.get(path).map(String::as_str)
     }
 
-    /// Whether a thumbnail is being made in the background right now.
-    pub fn thumbnail_pending(&self) -> bool {
-        self.thumbnail_job.is_some()
-    }
-
     pub fn get(&self, path: &Path) -> Option<&ImageSlot> {
         self.slots.get(path)
     }
