@@ -3,8 +3,8 @@
 //! changed, and the lines that tell the analyst what was found out about each image.
 
 use super::{Out, Stop};
-use crate::io::tile_reader::check_image;
 use crate::io::new_project::{NewImage, NewImageReport};
+use crate::io::tile_reader::check_image;
 use crate::model::CaptureDate;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;

@@ -22,7 +22,7 @@ use super::pyramid::{
     quick_overview, to_display_rgb8,
 };
 use super::tile_cache::TileCache;
-use super::tile_reader::{TileReader, open_tile_reader};
+use super::tile_reader::{TileReader, TileReaderOptions, open_tile_reader_with};
 use image::RgbImage;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -180,6 +180,17 @@ impl ImageLoad {
         wake: Arc<dyn Fn() + Send + Sync>,
         cache: Option<OverviewCache>,
     ) -> ImageLoad {
+        Self::start_with(path, wake, cache, TileReaderOptions::default())
+    }
+
+    /// [`start_with_cache`](Self::start_with_cache) with the options deciding which TIFFs are
+    /// read tile by tile and where their built levels are cached (tests).
+    pub fn start_with(
+        path: PathBuf,
+        wake: Arc<dyn Fn() + Send + Sync>,
+        cache: Option<OverviewCache>,
+        tiles: TileReaderOptions,
+    ) -> ImageLoad {
         let (sender, events) = mpsc::channel();
         let cancel = Arc::new(AtomicBool::new(false));
         let mut load = ImageLoad {
@@ -210,6 +221,7 @@ impl ImageLoad {
             wake,
             started: Instant::now(),
             cache,
+            tiles,
         };
         let spawned = std::thread::Builder::new()
             .name("sitediff-load".into())
@@ -491,6 +503,7 @@ struct Worker {
     wake: Arc<dyn Fn() + Send + Sync>,
     started: Instant,
     cache: Option<OverviewCache>,
+    tiles: TileReaderOptions,
 }
 
 impl Worker {
@@ -521,8 +534,8 @@ impl Worker {
         // level are read here, before any queue (it costs little, unless the file has no
         // overviews: then its coarsest level is built first), and the rest on demand.
         self.send(LoadEvent::Stage(LoadStage::Reading, None))?;
-        if let Some(reader) =
-            open_tile_reader(&self.path).map_err(|e| Stop::Failed(e.to_string()))?
+        if let Some(reader) = open_tile_reader_with(&self.path, &self.tiles)
+            .map_err(|e| Stop::Failed(e.to_string()))?
         {
             return self.load_tiled(reader);
         }
@@ -749,7 +762,6 @@ impl Worker {
         })
     }
 }
-
 
 /// The process-wide decode bookkeeping.
 struct Slots {

@@ -253,3 +253,75 @@ fn a_second_load_of_the_same_file_has_the_exact_coarse_levels_from_the_cache_bef
         assert!(second.level_is_exact(k), "level {k} ends exact");
     }
 }
+
+#[test]
+fn a_large_tiled_tiff_is_read_tile_by_tile_coarsest_level_first_then_the_tiles_asked_for() {
+    use crate::io::tiff_write::{ChunkLayout, TiffCompression, TiffSpec, write_tiff};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ortho.tif");
+    let (width, height) = (3000u32, 1700u32);
+    let spec = TiffSpec {
+        width,
+        height,
+        bands: 3,
+        bits: 8,
+        layout: ChunkLayout::Tiles(512),
+        compression: TiffCompression::Deflate(1),
+        overviews: true,
+        first_overview: 1,
+        bigtiff: false,
+    };
+    let pixel = |x: u32, y: u32| {
+        [
+            (x % 251) as u8,
+            (y % 241) as u8,
+            ((x / 7 + y / 3) % 256) as u8,
+        ]
+    };
+    write_tiff(&path, &spec, |y0, rows, buf| {
+        for r in 0..rows {
+            for x in 0..width {
+                let at = ((r * width + x) * 3) as usize;
+                buf[at..at + 3].copy_from_slice(&pixel(x, y0 + r));
+            }
+        }
+    })
+    .unwrap();
+    let tiles = TileReaderOptions {
+        min_decoded_bytes: 0,
+        cache_dir: Some(dir.path().join("levels")),
+        cache_limit_bytes: 1 << 30,
+    };
+    let (_, wake) = counting_wake();
+    let mut load = ImageLoad::start_with(path, wake, None, tiles);
+    wait_until_done(&mut load);
+    assert_eq!(load.state(), &LoadState::Ready);
+    assert_eq!(load.size(), Some((width, height)));
+    let cache = load.tiled().expect("read tile by tile");
+    // Only the coarsest level is held whole; it fits in one tile.
+    let top = level_count(width, height, TILE_SIZE) - 1;
+    let held: Vec<usize> = (0..load.levels().len())
+        .filter(|&k| load.levels()[k].is_some())
+        .collect();
+    assert_eq!(held, vec![top]);
+    assert!(load.level_is_exact(top));
+    assert!(load.luminance_histogram().is_some());
+    // A full-resolution tile asked for arrives with the file's pixels.
+    let start = Instant::now();
+    let tile = loop {
+        if let Some(t) = cache.get_or_want((0, 2, 1)) {
+            break t;
+        }
+        cache.end_frame();
+        assert!(start.elapsed() < Duration::from_secs(20), "tile never came");
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    assert_eq!(tile.dimensions(), (512, 512));
+    for (x, y) in [(0, 0), (100, 300), (511, 511)] {
+        assert_eq!(
+            tile.get_pixel(x, y).0,
+            pixel(1024 + x, 512 + y),
+            "pixel {x}, {y}"
+        );
+    }
+}

@@ -19,8 +19,8 @@ pub mod pyramid;
 pub mod recovery;
 pub mod regular_file;
 pub mod tiff_tiles;
-pub mod tile_cache;
 pub mod tiff_write;
+pub mod tile_cache;
 pub mod tile_reader;
 
 pub use project_file::{LoadError, SaveError, load_project, project_to_string, save_project};
