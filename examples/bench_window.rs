@@ -2,7 +2,7 @@
 //! analyst's VM without a GPU), driven from outside, against the decode floor measured in this
 //! process in the same run.
 //!
-//! For each project it reports time to first imagery (any pane drawing any level), time to
+//! For each project it reports time to first imagery (every pane drawing some level), time to
 //! sharp (every pane complete at the level its view wants), peak memory at sharp (VmHWM), and
 //! the window's frame times while loading and while panning and zooming after, from the
 //! milestones and statistics the binary prints with `SITEDIFF_FRAME_STATS=1`. Each project is
@@ -200,7 +200,7 @@ fn decode_floor(project_file: &Path) -> (f64, Option<f64>, String) {
             );
             (secs, peak_resident_mib(), text)
         }
-        Err(e) => (0.0, None, format!("no floor: {}: {e}", larger.display())),
+        Err(e) => (0.0, None, format!("no floor: {e}")),
     }
 }
 
@@ -386,7 +386,20 @@ fn open_window(binary: &Path, display: &Xvfb, project: &Path, cache: &Path) -> a
         Some((secs, mib))
     };
     run.first_frame = parse_time("first frame").map(|t| t.0);
-    run.first_imagery = parse_time("first imagery").map(|t| t.0);
+    // Each pane reports its first imagery once: the pair shows when the last of them does.
+    run.first_imagery = window
+        .lines()
+        .into_iter()
+        .filter(|l| l.starts_with(MILESTONE_PREFIX) && l.contains("first imagery"))
+        .filter_map(|l| {
+            l.split(" at ")
+                .nth(1)?
+                .split(" s")
+                .next()?
+                .parse::<f64>()
+                .ok()
+        })
+        .reduce(f64::max);
     if let Some((secs, mib)) = parse_time("sharp") {
         run.sharp = Some(secs);
         run.peak_mib = mib;

@@ -514,10 +514,19 @@ impl Worker {
         }
     }
 
-    /// Sends an event and wakes the GUI; fails (as a cancellation) once the load is dropped.
+    /// Sends an event and wakes the GUI when the event changes what it draws (pixels, the end,
+    /// a failure); fails (as a cancellation) once the load is dropped. A step of the label alone
+    /// ("queued", "reading", a size) waits for the next frame: waking for each would cost a whole
+    /// software-rendered frame apiece while the decoders wait for the cores.
     fn send(&self, event: LoadEvent) -> Result<(), Stop> {
+        let draws = !matches!(
+            event,
+            LoadEvent::Stage(..) | LoadEvent::Dequeued { .. } | LoadEvent::Probed { .. }
+        );
         self.sender.send(event).map_err(|_| Stop::Cancelled)?;
-        (self.wake)();
+        if draws {
+            (self.wake)();
+        }
         Ok(())
     }
 
@@ -541,10 +550,9 @@ impl Worker {
         }
         self.send(LoadEvent::Stage(LoadStage::Queued, None))?;
         let pending = PreviewPending::register();
-        // The cache lookup is short and gives the first view: it runs at the window's
-        // priority, the decodes below at a lower one.
+        // The cache lookup and the preview are short and give the first view: they run at the
+        // window's priority, the full decode below at a lower one.
         let (hit, to_store) = self.send_cached_overview()?;
-        lower_this_threads_priority();
         if !hit {
             let _slot =
                 DecodeSlot::acquire(&self.cancel, SlotUse::Preview).ok_or(Stop::Cancelled)?;
@@ -552,6 +560,7 @@ impl Worker {
             self.preview()?;
         }
         drop(pending);
+        lower_this_threads_priority();
         let slot = DecodeSlot::acquire(&self.cancel, SlotUse::FullDecode).ok_or(Stop::Cancelled)?;
         self.send(LoadEvent::Dequeued {
             at: self.started.elapsed(),
@@ -655,10 +664,11 @@ impl Worker {
         let mut image = Arc::new(preview.image);
         let histogram = Box::new(luminance_histogram(&image));
         let mut levels = vec![(preview.level, image.clone())];
-        // Coarser levels down to a window's worth, so a fit-to-window view uploads few tiles.
+        // Coarser levels down to the coarsest, one tile: the first picture of a pane is one
+        // tile upload, and a fit-to-window view needs few more.
         let count = level_count(width, height, TILE_SIZE);
         let mut index = preview.level;
-        while image.width().max(image.height()) > OVERVIEW_MAX_SIDE && index + 1 < count {
+        while index + 1 < count {
             image = Arc::new(downsample_2x_on(&image, 1));
             index += 1;
             levels.push((index, image.clone()));

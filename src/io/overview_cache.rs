@@ -5,8 +5,10 @@
 //! One file per image in the user's cache folder (`$XDG_CACHE_HOME/sitediff/overviews/`, else
 //! `~/.cache/sitediff/overviews/`), named after a key of the image file's size, modification time
 //! and a hash of its content: the whole file when it is under [`WHOLE_FILE_HASH_LIMIT`], else its
-//! first and last MiB (with the size and time, which a changed multi-GB file almost always
-//! changes too). An entry holds the exact levels from the first one whose longest side is at most
+//! first and last MiB and [`SAMPLE_BLOCKS`] blocks spread between them (with the size and time to
+//! the nanosecond, which an edited file almost always changes too). The key is computed before
+//! anything shows, so it must cost milliseconds, not the tenth of a second a 40 MB JPEG takes
+//! to hash whole. An entry holds the exact levels from the first one whose longest side is at most
 //! [`MAX_CACHED_SIDE`] down to the coarsest, as raw RGB8 (reading is a copy; a PNG would have to
 //! be inflated), plus the luminance histogram and what the file held ([`SourceInfo`]).
 //!
@@ -31,12 +33,18 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// an entry stays near 16 MiB.
 pub const MAX_CACHED_SIDE: u32 = 2048;
 
-/// Files up to this size are hashed whole (a few tens of milliseconds for a large JPEG);
-/// larger ones by their first and last [`EDGE_BYTES`].
-pub const WHOLE_FILE_HASH_LIMIT: u64 = 256 << 20;
+/// Files up to this size are hashed whole (a few milliseconds); larger ones by their first and
+/// last [`EDGE_BYTES`] and [`SAMPLE_BLOCKS`] blocks of [`SAMPLE_BYTES`] between.
+pub const WHOLE_FILE_HASH_LIMIT: u64 = 4 << 20;
 
 /// How much of each end of a large file is hashed.
 pub const EDGE_BYTES: u64 = 1 << 20;
+
+/// Blocks hashed between the ends of a large file, evenly spaced.
+pub const SAMPLE_BLOCKS: u64 = 32;
+
+/// Bytes per sampled block.
+pub const SAMPLE_BYTES: u64 = 64 << 10;
 
 /// The default size budget of the cache folder: about thirty large images.
 pub const DEFAULT_BUDGET_BYTES: u64 = 512 << 20;
@@ -79,6 +87,12 @@ impl CacheKey {
             hash_stream(&mut file, &mut hasher).ok()?;
         } else {
             hash_stream(&mut (&mut file).take(EDGE_BYTES), &mut hasher).ok()?;
+            let between = size - 2 * EDGE_BYTES;
+            for i in 0..SAMPLE_BLOCKS {
+                let at = EDGE_BYTES + between * i / SAMPLE_BLOCKS;
+                file.seek(SeekFrom::Start(at)).ok()?;
+                hash_stream(&mut (&mut file).take(SAMPLE_BYTES), &mut hasher).ok()?;
+            }
             file.seek(SeekFrom::End(-(EDGE_BYTES as i64))).ok()?;
             hash_stream(&mut file, &mut hasher).ok()?;
         }

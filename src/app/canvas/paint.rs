@@ -153,7 +153,10 @@ impl<'a, F: Fn(Side) -> ToolContext<'a>> Painting<'a, F> {
             self.out.drawn.push((side, outcome));
             // Finer levels may still be on their way: the loader wakes the window when one
             // arrives; progress alone is shown at most ten times a second.
-            if slot.progress().is_some() {
+            if slot
+                .progress()
+                .is_some_and(|(_, fraction)| fraction.is_some())
+            {
                 ctx.request_repaint_after(LOADING_REPAINT);
             }
             return true;
@@ -183,11 +186,14 @@ impl<'a, F: Fn(Side) -> ToolContext<'a>> Painting<'a, F> {
             Stroke::new(1.0, Color32::GRAY),
             StrokeKind::Inside,
         );
-        let f = fraction.unwrap_or(((ui.input(|i| i.time) * 0.7) % 1.0) as f32);
+        // Without a fraction the bar stays still, faint and full: a moving one would repaint
+        // the window many times a second (a software renderer's whole frame each time) and
+        // take the cores from the decoders it waits for.
+        let (f, strength) = fraction.map_or((1.0, 0.25), |f| (f, 0.7));
         painter.rect_filled(
             Rect::from_min_size(bar.min, Vec2::new(bar.width() * f, bar.height())),
             3.0,
-            side_color(side).gamma_multiply(0.7),
+            side_color(side).gamma_multiply(strength),
         );
         painter.text(
             bar.center_bottom() + Vec2::new(0.0, 8.0),
@@ -196,7 +202,11 @@ impl<'a, F: Fn(Side) -> ToolContext<'a>> Painting<'a, F> {
             FontId::proportional(14.0),
             Color32::LIGHT_GRAY,
         );
-        ctx.request_repaint_after(LOADING_REPAINT);
+        // News (a stage, a preview, a level) wakes the window; a fraction moving is shown at
+        // most ten times a second.
+        if fraction.is_some() {
+            ctx.request_repaint_after(LOADING_REPAINT);
+        }
         false
     }
 }

@@ -236,8 +236,20 @@ pub fn paint_image(
         )
     };
     let is_exact = |k: usize| img.exact.get(k).copied().unwrap_or(false);
+    let uploaded_before = budget.uploaded;
     let (base_missing, n) = draw_level(base, true, budget);
     drawn_tiles += n;
+    // A base layer uploaded this frame is this image's first picture (or a new one): finer
+    // tiles wait for the next frame, so that every pane gets its first picture in the first
+    // frame it can (under a software renderer a tile upload costs tens of milliseconds). Tiles
+    // already uploaded are still drawn.
+    let mut no_uploads = UploadBudget::new(Duration::ZERO, 0);
+    let budget = if budget.uploaded > uploaded_before {
+        budget.deferred += 1;
+        &mut no_uploads
+    } else {
+        budget
+    };
     // The base layer only counts as complete when it is the level the view wants (or finer)
     // and exact, not the quick overview.
     missing |= (base_missing || !is_exact(base)) && wanted >= base;
