@@ -18,7 +18,6 @@ mod samples;
 
 use super::image_decode::{ImageError, ImageInfo};
 use super::pyramid::{SourceInfo, TILE_SIZE, downsample_2x_on, level_count, level_size};
-use super::regular_file::{OpenError, open_regular};
 use super::tile_reader::TileReader;
 use image::RgbImage;
 use level_cache::LevelFile;
@@ -286,16 +285,7 @@ impl TiffTileReader {
     /// What the header says, for [`probe_tiled`]: the reader with its IFDs found and checked,
     /// before any pixel is read or level built. `None` for the whole-image path.
     fn inspect(path: &Path, options: &TileReaderOptions) -> Result<Option<Self>, ImageError> {
-        let (mut file, file_size) = open_regular(path).map_err(|e| match e {
-            OpenError::Io(error) => ImageError::Open {
-                path: path.to_path_buf(),
-                error,
-            },
-            OpenError::NotRegular(kind) => ImageError::NotAFile {
-                path: path.to_path_buf(),
-                kind,
-            },
-        })?;
+        let (mut file, file_size) = crate::io::image_decode::open_file(path)?;
         let mut magic = [0u8; 4];
         if file.read_exact(&mut magic).is_err()
             || !matches!(&magic, b"II*\0" | b"MM\0*" | b"II+\0" | b"MM\0+")
