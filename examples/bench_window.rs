@@ -4,8 +4,9 @@
 //!
 //! For each project it reports time to first imagery (every pane drawing some level), time to
 //! sharp (every pane complete at the level its view wants), peak memory at sharp (VmHWM), and
-//! the window's frame times while loading and while panning and zooming after, from the
-//! milestones and statistics the binary prints with `SITEDIFF_FRAME_STATS=1`. Each project is
+//! the window's frame times while loading and while panning and zooming once loading has ended
+//! (the benchmark waits for that before it moves the view), from the milestones and statistics
+//! the binary prints with `SITEDIFF_FRAME_STATS=1`. Each project is
 //! opened twice: "first" with an empty overview cache, "reopen" with the cache the first open
 //! filled. The baseline is `sitediff::io::image_decode::decode_image` of the project's larger
 //! compared image, timed here just before.
@@ -14,7 +15,11 @@
 //! 16 000 px JPEG (each alone in its project), and a pair of two different 16 000 px JPEGs.
 //!
 //! cargo run --release --example bench_window [-- --project FILE]... [--skip-generate]
-//! [--no-build]
+//! [--no-build] [--runs N]
+//!
+//! `--runs N` opens each project N times with an empty cache (then once more to reopen) and
+//! prints the median and range of those first opens: on a shared 2-core machine one run can be
+//! 20 % off. The floor is the median of three decodes, for the same reason.
 //!
 //! Needs Xvfb and xdotool (Debian: xvfb xdotool). The binary is built with `cargo build
 //! --release --bin sitediff` first (a no-op when it is up to date).
@@ -60,6 +65,7 @@ fn main() -> anyhow::Result<()> {
     let mut extra = Vec::new();
     let mut generate = true;
     let mut build = true;
+    let mut runs = 1usize;
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
@@ -69,9 +75,19 @@ fn main() -> anyhow::Result<()> {
                 i += 1;
             }
             "--skip-generate" => generate = false,
+            "--runs" => {
+                runs = args
+                    .get(i + 1)
+                    .and_then(|n| n.parse().ok())
+                    .filter(|&n| n > 0)
+                    .context("--runs needs a number above 0")?;
+                i += 1;
+            }
             "--no-build" => build = false,
             other => {
-                bail!("unknown argument {other:?}: use --project FILE, --skip-generate, --no-build")
+                bail!(
+                    "unknown argument {other:?}: use --project FILE, --skip-generate, --no-build, --runs N"
+                )
             }
         }
         i += 1;
@@ -115,20 +131,66 @@ fn main() -> anyhow::Result<()> {
     );
     for case in &cases {
         let (floor, floor_mib, what) = decode_floor(&case.project);
-        let cache = tempfile::tempdir()?;
-        for open in ["first", "reopen"] {
-            let run =
-                open_window(&binary, &display, &case.project, cache.path()).unwrap_or_else(|e| {
-                    Run {
-                        note: Some(format!("{e:#}")),
-                        ..Run::default()
-                    }
-                });
-            print_run(&case.name, open, &run, floor, floor_mib);
+        let mut firsts = Vec::new();
+        let mut cache = tempfile::tempdir()?;
+        for run in 1..=runs {
+            // Each first open starts from an empty cache; the reopen uses the last one's.
+            cache = tempfile::tempdir()?;
+            let label = if runs == 1 {
+                "first".to_string()
+            } else {
+                format!("first {run}/{runs}")
+            };
+            let opened = open_once(&binary, &display, &case.project, cache.path());
+            print_run(&case.name, &label, &opened, floor, floor_mib);
+            firsts.push(opened);
         }
+        if runs > 1 {
+            print_spread(&firsts, floor);
+        }
+        let reopened = open_once(&binary, &display, &case.project, cache.path());
+        print_run(&case.name, "reopen", &reopened, floor, floor_mib);
         println!("    floor: {what}\n");
     }
     Ok(())
+}
+
+/// One open of the window; a failure becomes a note on an empty run.
+fn open_once(binary: &Path, display: &Xvfb, project: &Path, cache: &Path) -> Run {
+    open_window(binary, display, project, cache).unwrap_or_else(|e| Run {
+        note: Some(format!("{e:#}")),
+        ..Run::default()
+    })
+}
+
+/// The median and range of the first opens' times to first imagery and to sharp.
+fn print_spread(runs: &[Run], floor: f64) {
+    let spread = |times: Vec<f64>| -> String {
+        let mut times = times;
+        if times.is_empty() {
+            return "none".into();
+        }
+        times.sort_by(f64::total_cmp);
+        let (median, low, high) = (times[times.len() / 2], times[0], times[times.len() - 1]);
+        if floor > 0.0 {
+            format!(
+                "median {median:.2} s = {:.2} x floor (range {low:.2}-{high:.2} s = {:.2}-{:.2} x)",
+                median / floor,
+                low / floor,
+                high / floor,
+            )
+        } else {
+            format!("median {median:.2} s (range {low:.2}-{high:.2} s)")
+        }
+    };
+    println!(
+        "    first opens: first imagery {}",
+        spread(runs.iter().filter_map(|r| r.first_imagery).collect())
+    );
+    println!(
+        "    first opens: sharp {}",
+        spread(runs.iter().filter_map(|r| r.sharp).collect())
+    );
 }
 
 /// The release binary beside this example's own folder, built first unless `build` is false
@@ -188,20 +250,34 @@ fn decode_floor(project_file: &Path) -> (f64, Option<f64>, String) {
     };
     // Linux: writing 5 to clear_refs resets the peak, so it measures the decode alone.
     let _ = std::fs::write("/proc/self/clear_refs", "5");
-    let t = Instant::now();
-    match decode_image(larger) {
-        Ok(img) => {
-            let secs = t.elapsed().as_secs_f64();
-            let text = format!(
-                "decode_image of {} ({} x {}) {secs:.2} s",
-                larger.display(),
-                img.width(),
-                img.height()
-            );
-            (secs, peak_resident_mib(), text)
+    let mut times = Vec::new();
+    let mut size = (0, 0);
+    let mut peak = None;
+    for _ in 0..3 {
+        let t = Instant::now();
+        match decode_image(larger) {
+            Ok(img) => {
+                times.push(t.elapsed().as_secs_f64());
+                size = (img.width(), img.height());
+                peak = peak.or_else(peak_resident_mib);
+            }
+            Err(e) => return (0.0, None, format!("no floor: {e}")),
         }
-        Err(e) => (0.0, None, format!("no floor: {e}")),
     }
+    times.sort_by(f64::total_cmp);
+    let secs = times[1];
+    let text = format!(
+        "decode_image of {} ({} x {}), median of three: {secs:.2} s (all: {})",
+        larger.display(),
+        size.0,
+        size.1,
+        times
+            .iter()
+            .map(|t| format!("{t:.2}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    (secs, peak, text)
 }
 
 /// The files of the pair the window opens on: the first site's oldest and newest images.
@@ -347,6 +423,14 @@ fn open_window(binary: &Path, display: &Xvfb, project: &Path, cache: &Path) -> a
         }
         std::thread::sleep(Duration::from_millis(20));
     }
+    // Pan and zoom once loading has ended, so that those frames are the "view moving" group.
+    let loaded_wait = Instant::now();
+    while window.find("all loaded").is_none() && loaded_wait.elapsed() < OPEN_LIMIT {
+        if window.child.try_wait()?.is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
     pan_and_zoom(display);
     // Let the loader finish what it does (the overview cache is written after the last
     // level), then close as an analyst would.
@@ -427,14 +511,15 @@ fn pan_and_zoom(display: &Xvfb) {
         display.xdotool(&["click", "4"]);
         step();
     }
-    display.xdotool(&["mousedown", "1"]);
-    for i in 0..15 {
-        let x = (400 + i * 12).to_string();
-        let y = (500 + i * 6).to_string();
+    // The middle button pans whatever the tool (a left drag is the tool's gesture).
+    display.xdotool(&["mousedown", "2"]);
+    for i in 0..30 {
+        let x = (400 + i * 8).to_string();
+        let y = (500 + i * 4).to_string();
         display.xdotool(&["mousemove", &x, &y]);
         std::thread::sleep(Duration::from_millis(40));
     }
-    display.xdotool(&["mouseup", "1"]);
+    display.xdotool(&["mouseup", "2"]);
     step();
     for _ in 0..4 {
         display.xdotool(&["click", "5"]);

@@ -13,10 +13,15 @@
 //!   followed straight after its swap and no idle wait is included. This is build + paint +
 //!   swap, plus the event loop's own bookkeeping between frames.
 //!
+//! Each frame is counted in one phase, as it was when the frame was drawn: *loading* (some
+//! image was still loading), *view moving* (nothing loading, and the shared view panned or
+//! zoomed in that frame: what an analyst feels while looking around) or *still*.
+//!
 //! Milestones are printed to stderr as they happen, in seconds since the window's process
-//! started: the window's first frame, when each pane first draws imagery (any level, approximate ones included), when
-//! every visible pane is complete at the level its view wants ("sharp"), each with the peak
-//! resident memory so far. `examples/bench_window.rs` reads them.
+//! started: the window's first frame, when each pane first draws imagery (any level,
+//! approximate ones included), when every visible pane is complete at the level its view wants
+//! ("sharp"), and when no image is loading any more ("all loaded"), each with the peak resident
+//! memory so far. `examples/bench_window.rs` reads them.
 
 use std::sync::OnceLock;
 use std::time::Instant;
@@ -53,15 +58,37 @@ pub fn peak_resident_mib() -> Option<f64> {
     Some(kib / 1024.0)
 }
 
+/// What the window was doing in a frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Some image was still loading.
+    Loading,
+    /// Nothing was loading and the view panned or zoomed.
+    ViewMoving,
+    /// Nothing was loading and the view stayed put.
+    Still,
+}
+
+impl Phase {
+    /// The phase of a frame that ended with images `loading` (or not) and whose view `moved`.
+    pub fn of(loading: bool, moved: bool) -> Self {
+        match (loading, moved) {
+            (true, _) => Phase::Loading,
+            (false, true) => Phase::ViewMoving,
+            (false, false) => Phase::Still,
+        }
+    }
+}
+
 /// One frame as recorded.
 #[derive(Clone, Copy, Debug)]
 struct Sample {
-    /// eframe's build + paint time of the previous frame, swap left out.
+    /// eframe's build + paint time of the frame, swap left out.
     build_paint: f32,
-    /// The previous frame start to start, swap included, when it was followed at once.
+    /// The frame's start to the next one's, swap included, when it was followed at once.
     whole: Option<f32>,
-    /// Whether an image was loading during that frame.
-    loading: bool,
+    /// What the window was doing in that frame.
+    phase: Phase,
 }
 
 /// What the panes showed in one frame, for the milestones.
@@ -80,6 +107,11 @@ pub struct FrameStats {
     samples: Vec<Sample>,
     /// When the previous frame's UI started.
     previous_start: Option<Instant>,
+    /// The phase the previous frame ended in.
+    previous_phase: Phase,
+    /// Some frame had an image loading, so the end of loading can be reported.
+    loading_seen: bool,
+    all_loaded_reported: bool,
     /// Panes already reported as showing imagery.
     imagery_shown: Vec<&'static str>,
     sharp_reported: bool,
@@ -95,6 +127,9 @@ impl FrameStats {
         Self {
             samples: Vec::new(),
             previous_start: None,
+            previous_phase: Phase::Still,
+            loading_seen: false,
+            all_loaded_reported: false,
             imagery_shown: Vec::new(),
             sharp_reported: false,
         }
@@ -103,14 +138,17 @@ impl FrameStats {
     /// Call at the start of each frame's UI. `build_paint` is eframe's time for the previous
     /// frame (swap left out); `followed_at_once` whether that frame asked for an immediate
     /// repaint (then the time since its start is its whole duration); `tiles` how many tiles
-    /// it uploaded. Slow frames are reported as they happen, to find out what made them slow.
+    /// it uploaded; `causes` what asked for this frame (egui's repaint causes). The previous
+    /// frame's phase is what [`FrameStats::end_frame`] was told. Slow frames are reported as
+    /// they happen, with what asked for them, to find out what made them slow.
     pub fn record(
         &mut self,
         build_paint: Option<f32>,
         followed_at_once: bool,
-        loading: bool,
         tiles: usize,
+        causes: &dyn Fn() -> String,
     ) {
+        let phase = self.previous_phase;
         let now = Instant::now();
         if self.previous_start.is_none() {
             eprintln!("{}", milestone_line("first frame", "window"));
@@ -127,16 +165,29 @@ impl FrameStats {
         if slowest > 0.040 {
             let whole_text = whole.map_or("not measured".into(), |w| format!("{:.1} ms", w * 1e3));
             eprintln!(
-                "slow frame {}: build + paint {:.1} ms, whole frame {whole_text}, {tiles} tiles uploaded, loading: {loading}",
+                "slow frame {}: build + paint {:.1} ms, whole frame {whole_text}, {tiles} tiles uploaded, {phase:?}; this frame asked by {}",
                 self.samples.len(),
                 build_paint * 1e3,
+                causes(),
             );
         }
         self.samples.push(Sample {
             build_paint,
             whole,
-            loading,
+            phase,
         });
+    }
+
+    /// Call at the end of each frame's UI with what the frame was doing. Reports "all loaded"
+    /// the first time nothing is loading after something was.
+    pub fn end_frame(&mut self, phase: Phase) {
+        self.previous_phase = phase;
+        if phase == Phase::Loading {
+            self.loading_seen = true;
+        } else if self.loading_seen && !self.all_loaded_reported {
+            self.all_loaded_reported = true;
+            eprintln!("{}", milestone_line("all loaded", "every image"));
+        }
     }
 
     /// Prints the milestones this frame reached: a pane's first imagery, and once every pane
@@ -155,31 +206,34 @@ impl FrameStats {
         }
     }
 
-    /// One line per group: all frames, and frames while loading, for both frame times.
+    /// One line per group and frame time: every frame after the first, frames while loading,
+    /// frames while the view moved after loading.
     pub fn summary(&self) -> String {
         // The first frame sets up the window (GL context, shaders, font atlas); it is reported
         // on its own so it does not hide what loading costs.
         let first = self.samples.first().map_or(0.0, |s| s.build_paint * 1e3);
         let rest = self.samples.get(1..).unwrap_or(&[]);
-        let build = |loading_only: bool| -> Vec<f32> {
-            rest.iter()
-                .filter(|s| s.loading || !loading_only)
-                .map(|s| s.build_paint)
-                .collect()
-        };
-        let whole = |loading_only: bool| -> Vec<f32> {
-            rest.iter()
-                .filter(|s| s.loading || !loading_only)
-                .filter_map(|s| s.whole)
-                .collect()
-        };
-        format!(
-            "sitediff frame stats (first frame, window setup: {first:.1} ms)\n  {}\n  {}\n  {}\n  {}",
-            summary_line("build + paint, swap left out: later frames", build(false)),
-            summary_line("build + paint, swap left out: while loading", build(true)),
-            summary_line("whole frame, swap included: later frames", whole(false)),
-            summary_line("whole frame, swap included: while loading", whole(true)),
-        )
+        let groups: [(&str, Option<Phase>); 3] = [
+            ("all frames", None),
+            ("while loading", Some(Phase::Loading)),
+            ("view moving, loaded", Some(Phase::ViewMoving)),
+        ];
+        let mut text = format!("sitediff frame stats (first frame, window setup: {first:.1} ms)");
+        for (time, whole) in [
+            ("build + paint, swap left out", false),
+            ("whole frame, swap included", true),
+        ] {
+            for (group, phase) in groups {
+                let times = rest
+                    .iter()
+                    .filter(|s| phase.is_none_or(|p| s.phase == p))
+                    .filter_map(|s| if whole { s.whole } else { Some(s.build_paint) })
+                    .collect();
+                text.push_str("\n  ");
+                text.push_str(&summary_line(&format!("{time}: {group}"), times));
+            }
+        }
+        text
     }
 }
 
@@ -221,21 +275,69 @@ mod tests {
     #[test]
     fn whole_frames_are_counted_only_when_the_next_frame_followed_at_once() {
         let mut stats = FrameStats::empty();
-        stats.record(None, false, false, 0);
-        stats.record(Some(0.002), true, false, 0);
-        stats.record(Some(0.002), false, true, 0);
-        stats.record(Some(0.002), true, true, 0);
+        stats.record(None, false, 0, &String::new);
+        stats.end_frame(Phase::Still);
+        stats.record(Some(0.002), true, 0, &String::new);
+        stats.end_frame(Phase::Loading);
+        stats.record(Some(0.002), false, 0, &String::new);
+        stats.end_frame(Phase::Loading);
+        stats.record(Some(0.002), true, 0, &String::new);
         let wholes: Vec<bool> = stats.samples.iter().map(|s| s.whole.is_some()).collect();
         assert_eq!(wholes, [true, false, true]);
         let summary = stats.summary();
         assert!(
-            summary.contains("whole frame, swap included: later frames: 1 frames"),
+            summary.contains("whole frame, swap included: all frames: 1 frames"),
             "{summary}"
         );
         assert!(
             summary.contains("build + paint, swap left out: while loading: 2 frames"),
             "{summary}"
         );
+    }
+
+    #[test]
+    fn each_frame_is_counted_in_the_phase_it_ended_in() {
+        let mut stats = FrameStats::empty();
+        let phases = [
+            Phase::Loading,
+            Phase::Loading,
+            Phase::ViewMoving,
+            Phase::Still,
+            Phase::ViewMoving,
+            Phase::ViewMoving,
+        ];
+        stats.record(None, false, 0, &String::new);
+        for phase in phases {
+            stats.end_frame(phase);
+            stats.record(Some(0.001), true, 0, &String::new);
+        }
+        let recorded: Vec<Phase> = stats.samples.iter().map(|s| s.phase).collect();
+        assert_eq!(recorded, phases);
+        assert!(stats.all_loaded_reported);
+        let summary = stats.summary();
+        // The first sample is the window's setup frame and is left out of the groups.
+        for expected in [
+            "build + paint, swap left out: all frames: 5 frames",
+            "build + paint, swap left out: while loading: 1 frames",
+            "build + paint, swap left out: view moving, loaded: 3 frames",
+            "whole frame, swap included: view moving, loaded: 3 frames",
+        ] {
+            assert!(summary.contains(expected), "{expected} in {summary}");
+        }
+        assert_eq!(Phase::of(true, true), Phase::Loading);
+        assert_eq!(Phase::of(false, true), Phase::ViewMoving);
+        assert_eq!(Phase::of(false, false), Phase::Still);
+    }
+
+    #[test]
+    fn all_loaded_is_reported_only_after_something_loaded() {
+        let mut stats = FrameStats::empty();
+        stats.end_frame(Phase::Still);
+        assert!(!stats.all_loaded_reported);
+        stats.end_frame(Phase::Loading);
+        assert!(!stats.all_loaded_reported);
+        stats.end_frame(Phase::ViewMoving);
+        assert!(stats.all_loaded_reported);
     }
 
     #[test]

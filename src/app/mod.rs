@@ -694,10 +694,24 @@ impl eframe::App for SiteDiffApp {
             stats.record(
                 frame.info().cpu_usage,
                 ui.ctx().requested_repaint_last_pass(),
-                !self.images.loading().is_empty(),
                 self.last_uploads,
+                &|| {
+                    let causes = ui.ctx().repaint_causes();
+                    let mut named: Vec<String> = causes
+                        .iter()
+                        .map(|c| format!("{c:?}").trim().to_string())
+                        .collect();
+                    named.sort();
+                    named.dedup();
+                    if named.is_empty() {
+                        "an event".into()
+                    } else {
+                        named.join(", ")
+                    }
+                },
             );
         }
+        let view_before = self.compare.view;
         self.ui_main(ui);
         if let Some(stats) = &mut self.frame_stats {
             let panes: Vec<_> = self
@@ -710,6 +724,10 @@ impl eframe::App for SiteDiffApp {
                 })
                 .collect();
             stats.note_panes(&panes);
+            stats.end_frame(frame_stats::Phase::of(
+                !self.images.loading().is_empty(),
+                self.compare.view != view_before,
+            ));
         }
     }
 

@@ -17,6 +17,7 @@
 
 use super::image_decode::MAX_SIDE;
 use image::RgbImage;
+use std::io::Read;
 
 /// Why the DC-only decode did not produce an image.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -27,6 +28,9 @@ pub enum DcError {
     /// The data is damaged or cut short.
     #[error("damaged JPEG data: {0}")]
     Corrupt(String),
+    /// The file could not be read.
+    #[error("{0}")]
+    Read(String),
 }
 
 fn corrupt(message: &str) -> DcError {
@@ -35,6 +39,15 @@ fn corrupt(message: &str) -> DcError {
 
 /// Bits looked up at once in the Huffman tables; longer codes take the slow path.
 const LOOKUP_BITS: u32 = 10;
+
+/// Bits looked up at once to skip several AC coefficients (codes and their extra bits) in one
+/// step; 4096 entries of two bytes stay in the first-level cache.
+const SKIP_BITS: u32 = 12;
+
+/// In a [`Huffman::multi`] entry: the bits its symbols take (0 when not even one fits).
+const MULTI_BITS_MASK: u16 = 0xF;
+/// In a [`Huffman::multi`] entry: its last symbol is the end of the block.
+const MULTI_END_OF_BLOCK: u16 = 1 << 12;
 
 /// One Huffman table, with a direct lookup for short codes and the canonical-code bounds for
 /// the rest (ITU T.81 F.2.2.3).
@@ -47,6 +60,14 @@ struct Huffman {
     /// in [`LOOKUP_BITS`]: `(total bits << 8) | coefficients advanced` (advance 0 means end of
     /// block); 0 otherwise.
     skip: Vec<u16>,
+    /// For AC tables, indexed by the next [`SKIP_BITS`] bits: as many whole coefficients
+    /// (code and extra bits) as fit, stopping after an end of block: the bits they take
+    /// ([`MULTI_BITS_MASK`]), the coefficients they advance before any end of block (bits 4 to
+    /// 11) and whether they end the block ([`MULTI_END_OF_BLOCK`]).
+    multi: Box<[u16; 1 << SKIP_BITS]>,
+    /// For DC tables, indexed by the next [`SKIP_BITS`] bits: the code and its extra bits
+    /// together, when both fit: `(total bits << 16) | difference as u16`; 0 otherwise.
+    dc_fast: Box<[u32; 1 << SKIP_BITS]>,
     /// Largest code of each length (1..=16), -1 when there is none.
     max_code: [i32; 17],
     /// Added to a code of each length to find its symbol's index in `symbols`.
@@ -101,22 +122,155 @@ impl Huffman {
             }
             code <<= 1;
         }
-        Ok(Huffman {
+        let mut table = Huffman {
             lookup,
             skip,
+            multi: Box::new([0; 1 << SKIP_BITS]),
+            dc_fast: Box::new([0; 1 << SKIP_BITS]),
             max_code,
             offset,
             symbols: symbols.to_vec(),
+        };
+        for bits in 0..1u32 << SKIP_BITS {
+            table.multi[bits as usize] = table.multi_entry(bits);
+            table.dc_fast[bits as usize] = table.dc_entry(bits);
+        }
+        Ok(table)
+    }
+
+    /// The symbol whose code starts `bits` (`available` of them, most significant first) and
+    /// its code length, when the whole code is among them.
+    fn decode_prefix(&self, bits: u32, available: u32) -> Option<(u32, u8)> {
+        (1..=available.min(16)).find_map(|length| {
+            let code = (bits >> (available - length)) as i32;
+            (code <= self.max_code[length as usize]).then(|| {
+                let index = (code + self.offset[length as usize]) as usize;
+                self.symbols.get(index).map(|&symbol| (length, symbol))
+            })?
         })
+    }
+
+    /// The [`Huffman::dc_fast`] entry for the next [`SKIP_BITS`] bits `bits`, read as a DC
+    /// difference.
+    fn dc_entry(&self, bits: u32) -> u32 {
+        let Some((length, size)) = self.decode_prefix(bits, SKIP_BITS) else {
+            return 0;
+        };
+        let size = u32::from(size);
+        if size > 11 || length + size > SKIP_BITS {
+            return 0;
+        }
+        let extra = (bits >> (SKIP_BITS - length - size)) & ((1 << size) - 1);
+        let difference = extend(extra, size);
+        ((length + size) << 16) | u32::from(difference as i16 as u16)
+    }
+
+    /// The [`Huffman::multi`] entry for the next [`SKIP_BITS`] bits `bits`, read as AC
+    /// coefficients.
+    fn multi_entry(&self, bits: u32) -> u16 {
+        let (mut used, mut advance, mut end) = (0u32, 0u32, false);
+        while !end {
+            let left = SKIP_BITS - used;
+            let rest = bits & ((1 << left) - 1);
+            let Some((length, symbol)) = self.decode_prefix(rest, left) else {
+                break;
+            };
+            let (run, size) = (u32::from(symbol >> 4), u32::from(symbol & 15));
+            if length + size > left {
+                break;
+            }
+            used += length + size;
+            match (run, size) {
+                (0, 0) => end = true,
+                (15, 0) => advance += 16,
+                (run, _) => advance += run + 1,
+            }
+        }
+        // At most SKIP_BITS symbols of at most 16 coefficients each: fits in 8 bits.
+        used as u16 | ((advance.min(255) as u16) << 4) | if end { MULTI_END_OF_BLOCK } else { 0 }
+    }
+}
+
+/// How much of the file is held at once: the JPEG is read through a window that slides over
+/// it, never whole (reading a 40 MB file into fresh memory cost tens of milliseconds of page
+/// faults before the first picture, and as much memory).
+const WINDOW: usize = 1 << 20;
+
+/// The JPEG's bytes, read from `reader` through a sliding window of about [`WINDOW`] bytes.
+struct Source<R> {
+    reader: R,
+    /// Bytes read at a time (at least; a marker segment is always held whole).
+    window: usize,
+    buffer: Vec<u8>,
+    /// The next byte to read, in `buffer`.
+    pos: usize,
+    /// The reader has nothing more (or failed: then `error` says why).
+    end: bool,
+    error: Option<String>,
+}
+
+impl<R: Read> Source<R> {
+    fn new(reader: R, window: usize) -> Self {
+        Source {
+            reader,
+            window,
+            buffer: Vec::with_capacity(window),
+            pos: 0,
+            end: false,
+            error: None,
+        }
+    }
+
+    /// Makes the next `n` bytes available when the file has them; returns how many are.
+    #[inline]
+    fn available(&mut self, n: usize) -> usize {
+        let have = self.buffer.len() - self.pos;
+        if have >= n || self.end {
+            return have;
+        }
+        self.refill(n)
+    }
+
+    #[cold]
+    fn refill(&mut self, n: usize) -> usize {
+        let have = self.buffer.len() - self.pos;
+        self.buffer.copy_within(self.pos.., 0);
+        self.buffer.truncate(have);
+        self.pos = 0;
+        let want = self.window.max(n) - have;
+        match (&mut self.reader)
+            .take(want as u64)
+            .read_to_end(&mut self.buffer)
+        {
+            Ok(got) if got < want => self.end = true,
+            Ok(_) => {}
+            Err(error) => {
+                self.error = Some(error.to_string());
+                self.end = true;
+            }
+        }
+        self.buffer.len()
+    }
+
+    /// The byte `offset` bytes ahead, when the file has it.
+    #[inline]
+    fn peek(&mut self, offset: usize) -> Option<u8> {
+        self.available(offset + 1);
+        self.buffer.get(self.pos + offset).copied()
+    }
+
+    /// The next `n` bytes, when the file has them (`n` at most 64 KiB).
+    fn slice(&mut self, n: usize) -> Option<&[u8]> {
+        self.available(n);
+        self.buffer.get(self.pos..self.pos + n)
     }
 }
 
 /// Reads the entropy-coded data bit by bit: removes the stuffed zero after each 0xFF, stops at
 /// a marker (feeding zero bits after it, as decoders do) and counts the invented bits so that
 /// a stream cut short is noticed.
-struct Bits<'a> {
-    data: &'a [u8],
-    pos: usize,
+struct Bits<'s, R> {
+    source: &'s mut Source<R>,
     /// The next bits, most significant first; `count` of them are valid.
     buffer: u64,
     count: u32,
@@ -126,11 +280,10 @@ struct Bits<'a> {
     padding: u32,
 }
 
-impl<'a> Bits<'a> {
-    fn new(data: &'a [u8], pos: usize) -> Self {
+impl<'s, R: Read> Bits<'s, R> {
+    fn new(source: &'s mut Source<R>) -> Self {
         Bits {
-            data,
-            pos,
+            source,
             buffer: 0,
             count: 0,
             at_marker: false,
@@ -141,7 +294,11 @@ impl<'a> Bits<'a> {
     #[inline(always)]
     fn refill(&mut self) {
         // Eight bytes without 0xFF (the usual case) go in at once.
-        if let Some(chunk) = self.data.get(self.pos..self.pos + 8) {
+        let source = &mut *self.source;
+        if source.pos + 8 > source.buffer.len() {
+            source.available(8);
+        }
+        if let Some(chunk) = source.buffer.get(source.pos..source.pos + 8) {
             let word = u64::from_be_bytes([
                 chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7],
             ]);
@@ -149,39 +306,38 @@ impl<'a> Bits<'a> {
             let has_ff =
                 inverted.wrapping_sub(0x0101_0101_0101_0101) & word & 0x8080_8080_8080_8080;
             if has_ff == 0 {
-                let take = (64 - self.count) / 8;
-                if take == 0 {
-                    return;
-                }
-                let kept = if take == 8 {
-                    word
-                } else {
-                    word & !(u64::MAX >> (take * 8))
-                };
-                self.buffer |= kept >> self.count;
-                self.count += take * 8;
-                self.pos += take as usize;
+                // Branch-free (F. Giesen's "variant 4"): the buffer's unused low bits are zero,
+                // so OR-ing the word in below the valid bits is exact for the whole bytes
+                // counted; the part of a byte that does not fit is read again next time.
+                self.buffer |= word >> self.count;
+                source.pos += ((63 - self.count) >> 3) as usize;
+                self.count |= 56;
                 return;
             }
         }
+        self.refill_slowly();
+    }
+
+    /// Byte by byte, for the bytes around a 0xFF, a marker or the end of the data.
+    fn refill_slowly(&mut self) {
         while self.count <= 56 {
             let byte = if self.at_marker {
                 self.padding += 1;
                 0
             } else {
-                match self.data.get(self.pos) {
+                match self.source.peek(0) {
                     None => {
                         self.at_marker = true;
                         continue;
                     }
-                    Some(0xFF) => match self.data.get(self.pos + 1) {
+                    Some(0xFF) => match self.source.peek(1) {
                         Some(0x00) => {
-                            self.pos += 2;
+                            self.source.pos += 2;
                             0xFF
                         }
                         Some(0xFF) => {
                             // Fill bytes before a marker.
-                            self.pos += 1;
+                            self.source.pos += 1;
                             continue;
                         }
                         _ => {
@@ -189,8 +345,8 @@ impl<'a> Bits<'a> {
                             continue;
                         }
                     },
-                    Some(&byte) => {
-                        self.pos += 1;
+                    Some(byte) => {
+                        self.source.pos += 1;
                         byte
                     }
                 }
@@ -199,7 +355,6 @@ impl<'a> Bits<'a> {
             self.count += 8;
         }
     }
-
     #[inline(always)]
     fn consume(&mut self, n: u32) {
         self.buffer <<= n;
@@ -253,12 +408,12 @@ impl<'a> Bits<'a> {
         self.count = 0;
         self.at_marker = false;
         self.padding = 0;
-        while self.data.get(self.pos) == Some(&0xFF) && self.data.get(self.pos + 1) == Some(&0xFF) {
-            self.pos += 1;
+        while self.source.peek(0) == Some(0xFF) && self.source.peek(1) == Some(0xFF) {
+            self.source.pos += 1;
         }
-        match (self.data.get(self.pos), self.data.get(self.pos + 1)) {
+        match (self.source.peek(0), self.source.peek(1)) {
             (Some(0xFF), Some(0xD0..=0xD7)) => {
-                self.pos += 2;
+                self.source.pos += 2;
                 Ok(())
             }
             _ => Err(corrupt("a restart marker is missing")),
@@ -305,10 +460,30 @@ struct Frame {
 /// `ceil(height / 8)` pixels, each the average of its 8 x 8 block (chroma repeated over the
 /// blocks it covers). See the module docs for what it covers.
 pub fn decode_dc(data: &[u8]) -> Result<RgbImage, DcError> {
-    if data.get(..2) != Some(&[0xFF, 0xD8]) {
+    decode_dc_from(data)
+}
+
+/// [`decode_dc`] of the JPEG `reader` reads (a file, say), through a window of about a
+/// megabyte: the file is never held whole. A read error is [`DcError::Read`].
+pub fn decode_dc_from(reader: impl Read) -> Result<RgbImage, DcError> {
+    decode_dc_through(reader, WINDOW)
+}
+
+/// [`decode_dc_from`] with a window of `window` bytes.
+fn decode_dc_through(reader: impl Read, window: usize) -> Result<RgbImage, DcError> {
+    let mut source = Source::new(reader, window.max(1));
+    let decoded = decode_source(&mut source);
+    match source.error.take() {
+        Some(error) => Err(DcError::Read(error)),
+        None => decoded,
+    }
+}
+
+fn decode_source<R: Read>(source: &mut Source<R>) -> Result<RgbImage, DcError> {
+    if source.slice(2) != Some(&[0xFF, 0xD8]) {
         return Err(corrupt("not a JPEG (no start-of-image marker)"));
     }
-    let mut pos = 2;
+    source.pos += 2;
     let mut quant = [[0u16; 64]; 4];
     let mut dc_tables: [Option<Huffman>; 4] = [None, None, None, None];
     let mut ac_tables: [Option<Huffman>; 4] = [None, None, None, None];
@@ -318,19 +493,19 @@ pub fn decode_dc(data: &[u8]) -> Result<RgbImage, DcError> {
     let mut scans = 0usize;
     loop {
         // Find the next marker (tolerating stray bytes and fill bytes).
-        while data.get(pos).is_some_and(|&b| b != 0xFF) {
-            pos += 1;
+        while source.peek(0).is_some_and(|b| b != 0xFF) {
+            source.pos += 1;
         }
-        while data.get(pos) == Some(&0xFF) {
-            pos += 1;
+        while source.peek(0) == Some(0xFF) {
+            source.pos += 1;
         }
-        let Some(&marker) = data.get(pos) else {
+        let Some(marker) = source.peek(0) else {
             return match (frame, scans) {
                 (Some(frame), 1..) => Ok(to_rgb(&frame, adobe_rgb)),
                 _ => Err(corrupt("the file ends before its image data")),
             };
         };
-        pos += 1;
+        source.pos += 1;
         match marker {
             0xD9 => {
                 return match (frame, scans) {
@@ -341,20 +516,21 @@ pub fn decode_dc(data: &[u8]) -> Result<RgbImage, DcError> {
             0x01 | 0xD0..=0xD8 => continue,
             _ => {}
         }
-        let length = match data.get(pos..pos + 2) {
+        let length = match source.slice(2) {
             Some(&[high, low]) => usize::from(u16::from_be_bytes([high, low])),
             _ => return Err(corrupt("a marker segment is cut short")),
         };
-        let segment = data
-            .get(pos + 2..pos + length.max(2))
-            .ok_or_else(|| corrupt("a marker segment is cut short"))?;
-        pos += length.max(2);
+        let segment = source
+            .slice(length.max(2))
+            .ok_or_else(|| corrupt("a marker segment is cut short"))?[2..]
+            .to_vec();
+        source.pos += length.max(2);
         match marker {
             0xC0 | 0xC1 => {
                 if frame.is_some() {
                     return Err(corrupt("two frame headers"));
                 }
-                frame = Some(parse_frame(segment)?);
+                frame = Some(parse_frame(&segment)?);
             }
             0xC2 => return Err(DcError::Unsupported("progressive".into())),
             0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => {
@@ -363,10 +539,10 @@ pub fn decode_dc(data: &[u8]) -> Result<RgbImage, DcError> {
                     marker - 0xC0
                 )));
             }
-            0xC4 => parse_huffman(segment, &mut dc_tables, &mut ac_tables)?,
-            0xDB => parse_quant(segment, &mut quant)?,
+            0xC4 => parse_huffman(&segment, &mut dc_tables, &mut ac_tables)?,
+            0xDB => parse_quant(&segment, &mut quant)?,
             0xDD => {
-                restart_interval = match segment {
+                restart_interval = match segment.as_slice() {
                     &[high, low, ..] => usize::from(u16::from_be_bytes([high, low])),
                     _ => return Err(corrupt("a restart interval segment is cut short")),
                 }
@@ -379,10 +555,9 @@ pub fn decode_dc(data: &[u8]) -> Result<RgbImage, DcError> {
                 let frame = frame
                     .as_mut()
                     .ok_or_else(|| corrupt("image data before the frame header"))?;
-                pos = decode_scan(
-                    data,
-                    pos,
-                    segment,
+                decode_scan(
+                    source,
+                    &segment,
                     frame,
                     &quant,
                     &dc_tables,
@@ -518,18 +693,17 @@ struct ScanPart<'t> {
     predictor: i32,
 }
 
-/// Decodes one scan's DC values into the frame; returns the position after its coded data.
-#[allow(clippy::too_many_arguments)]
-fn decode_scan(
-    data: &[u8],
-    pos: usize,
+/// Decodes one scan's DC values into the frame, leaving `source` just before the marker that
+/// ends the scan.
+fn decode_scan<R: Read>(
+    source: &mut Source<R>,
     header: &[u8],
     frame: &mut Frame,
     quant: &[[u16; 64]; 4],
     dc_tables: &[Option<Huffman>; 4],
     ac_tables: &[Option<Huffman>; 4],
     restart_interval: usize,
-) -> Result<usize, DcError> {
+) -> Result<(), DcError> {
     let (&count, rest) = header
         .split_first()
         .ok_or_else(|| corrupt("a scan header is cut short"))?;
@@ -556,7 +730,7 @@ fn decode_scan(
             predictor: 0,
         });
     }
-    let mut bits = Bits::new(data, pos);
+    let mut bits = Bits::new(source);
     if let [part] = parts.as_mut_slice() {
         // One component: its blocks in raster order, one block per MCU.
         let c = &mut frame.components[part.component];
@@ -604,8 +778,7 @@ fn decode_scan(
             bits.check_not_cut()?;
         }
     }
-    // Leave the reader just before the marker that ends the scan.
-    Ok(bits.pos)
+    Ok(())
 }
 
 /// The Huffman table a scan names, which must have been defined.
@@ -618,18 +791,35 @@ fn table(tables: &[Option<Huffman>; 4], id: u8) -> Result<&Huffman, DcError> {
 
 /// Reads one block: returns its DC as a sample and skips its AC coefficients.
 #[inline(always)]
-fn block(bits: &mut Bits, part: &mut ScanPart) -> Result<u8, DcError> {
+fn block<R: Read>(bits: &mut Bits<R>, part: &mut ScanPart) -> Result<u8, DcError> {
     bits.refill();
-    let size = u32::from(bits.symbol(part.dc)?);
-    if size > 11 {
-        return Err(corrupt("a DC difference is too large"));
-    }
-    let diff = extend(if size == 0 { 0 } else { bits.take(size) }, size);
+    let fast = part.dc.dc_fast[(bits.buffer >> (64 - SKIP_BITS)) as usize];
+    let diff = if fast != 0 {
+        bits.consume(fast >> 16);
+        i32::from(fast as u16 as i16)
+    } else {
+        let size = u32::from(bits.symbol(part.dc)?);
+        if size > 11 {
+            return Err(corrupt("a DC difference is too large"));
+        }
+        extend(if size == 0 { 0 } else { bits.take(size) }, size)
+    };
     part.predictor = part.predictor.wrapping_add(diff);
     let mut k = 1;
     while k < 64 {
-        if bits.count < 32 {
-            bits.refill();
+        bits.refill();
+        // Several coefficients at once, when they all lie inside this block (otherwise one at
+        // a time below, so that a block without an end-of-block code stops at 64 exactly).
+        let multi = part.ac.multi[(bits.buffer >> (64 - SKIP_BITS)) as usize];
+        let used = u32::from(multi & MULTI_BITS_MASK);
+        let advance = usize::from((multi >> 4) & 0xFF);
+        if used != 0 && k + advance < 64 {
+            bits.consume(used);
+            k += advance;
+            if multi & MULTI_END_OF_BLOCK != 0 {
+                break;
+            }
+            continue;
         }
         let fast = part.ac.skip[(bits.buffer >> (64 - LOOKUP_BITS)) as usize];
         if fast != 0 {
@@ -663,25 +853,44 @@ fn block(bits: &mut Bits, part: &mut ScanPart) -> Result<u8, DcError> {
 fn to_rgb(frame: &Frame, adobe_rgb: bool) -> RgbImage {
     let (out_w, out_h) = (frame.width.div_ceil(8), frame.height.div_ceil(8));
     let mut out = vec![0u8; out_w * out_h * 3];
-    let sample = |c: &Component, x: usize, y: usize| {
-        let bx = x * c.h / frame.h_max;
-        let by = y * c.v / frame.v_max;
-        c.dc.get(by * c.stride + bx).copied().unwrap_or(128)
-    };
-    for (y, row) in out.chunks_exact_mut(out_w * 3).enumerate() {
-        for (x, pixel) in row.chunks_exact_mut(3).enumerate() {
-            match frame.components.as_slice() {
-                [gray] => pixel.fill(sample(gray, x, y)),
-                [a, b, c] => {
-                    let (a, b, c) = (sample(a, x, y), sample(b, x, y), sample(c, x, y));
+    // Each component's block column for each output column, worked out once.
+    let columns: Vec<Vec<usize>> = frame
+        .components
+        .iter()
+        .map(|c| (0..out_w).map(|x| x * c.h / frame.h_max).collect())
+        .collect();
+    // The row of `c`'s blocks that output row `y` reads (all 128 past the data, which the
+    // padded grid of whole MCUs never is).
+    fn row_of(c: &Component, y: usize, v_max: usize) -> &[u8] {
+        let start = (y * c.v / v_max) * c.stride;
+        c.dc.get(start..start + c.stride).unwrap_or(&[])
+    }
+    let at = |row: &[u8], x: usize| row.get(x).copied().unwrap_or(128);
+    for (y, out_row) in out.chunks_exact_mut(out_w * 3).enumerate() {
+        match (frame.components.as_slice(), columns.as_slice()) {
+            ([gray], [cols]) => {
+                let row = row_of(gray, y, frame.v_max);
+                for (pixel, &x) in out_row.chunks_exact_mut(3).zip(cols) {
+                    pixel.fill(at(row, x));
+                }
+            }
+            ([a, b, c], [ca, cb, cc]) => {
+                let v_max = frame.v_max;
+                let (ra, rb, rc) = (
+                    row_of(a, y, v_max),
+                    row_of(b, y, v_max),
+                    row_of(c, y, v_max),
+                );
+                for (i, pixel) in out_row.chunks_exact_mut(3).enumerate() {
+                    let (a, b, c) = (at(ra, ca[i]), at(rb, cb[i]), at(rc, cc[i]));
                     if adobe_rgb {
                         pixel.copy_from_slice(&[a, b, c]);
                     } else {
                         pixel.copy_from_slice(&ycbcr_to_rgb(a, b, c));
                     }
                 }
-                _ => {}
             }
+            _ => {}
         }
     }
     RgbImage::from_raw(out_w as u32, out_h as u32, out)

@@ -412,3 +412,72 @@ fn a_header_larger_than_sitediff_opens_is_refused_before_allocating() {
     data[sof + 5..sof + 9].copy_from_slice(&[0xFF, 0xFF, 0xFF, 0xFF]);
     assert!(matches!(decode_dc(&data), Err(DcError::Corrupt(_))));
 }
+
+/// Noise at the highest quality: many blocks use all 63 AC coefficients and end without an
+/// end-of-block code, which the several-coefficients-at-once path must not step past.
+fn noise_jpeg(width: u32, height: u32) -> Vec<u8> {
+    let mut seed = 99u64;
+    let noise = RgbImage::from_fn(width, height, |_, _| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let v = (seed >> 40) as u32;
+        Rgb([v as u8, (v >> 8) as u8, (v >> 16) as u8])
+    });
+    encode(&image::DynamicImage::ImageRgb8(noise), 100)
+}
+
+#[test]
+fn blocks_that_use_every_coefficient_decode_like_the_reference() {
+    let data = noise_jpeg(120, 88);
+    let ours = decode_dc(&data).expect("DC decode of noise");
+    let (max, mean) = differences(&ours, &reference(&data));
+    assert!(max <= 2 && mean < 0.5, "max {max}, mean {mean}");
+}
+
+#[test]
+fn streamed_through_any_window_the_picture_is_the_same() {
+    let inputs = [
+        encode(&image::DynamicImage::ImageRgb8(picture(203, 117)), 90),
+        noise_jpeg(64, 40),
+        DcOnlyJpeg {
+            width: 100,
+            height: 60,
+            sampling: vec![(2, 2), (1, 1), (1, 1)],
+            restart_interval: 3,
+            quant: 2,
+        }
+        .encode(block_value),
+    ];
+    for data in &inputs {
+        let whole = decode_dc(data).expect("DC decode");
+        for window in [1, 2, 7, 64, 1000] {
+            let streamed = decode_dc_through(data.as_slice(), window).expect("streamed decode");
+            assert!(streamed == whole, "window {window}");
+        }
+        // A reader that hands over a few bytes at a time changes nothing either.
+        let trickle = std::io::Read::chain(&data[..data.len() / 2], &data[data.len() / 2..]);
+        assert!(decode_dc_through(trickle, 5).expect("chained reader") == whole);
+    }
+}
+
+#[test]
+fn a_read_error_is_reported_as_such() {
+    struct FailsAfter<'a>(&'a [u8]);
+    impl std::io::Read for FailsAfter<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            if self.0.is_empty() {
+                return Err(std::io::Error::other("the disk went away"));
+            }
+            let n = out.len().min(self.0.len()).min(100);
+            out[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+    let data = encode(&image::DynamicImage::ImageRgb8(picture(256, 256)), 90);
+    match decode_dc_through(FailsAfter(&data[..data.len() / 2]), 64) {
+        Err(DcError::Read(message)) => assert!(message.contains("the disk went away"), "{message}"),
+        other => panic!("expected a read error, got {other:?}"),
+    }
+}

@@ -18,7 +18,7 @@ use super::headers::jpeg_frame;
 use super::image_decode::{
     ImageError, check_jpeg_frame, decode_image, guard_panics, open_file, probe_image,
 };
-use super::jpeg_dc::{DcError, decode_dc};
+use super::jpeg_dc::{DcError, decode_dc_from};
 use super::pyramid::{level_size, to_display_rgb8};
 use image::imageops::FilterType;
 use image::{DynamicImage, ImageBuffer, RgbImage};
@@ -215,21 +215,27 @@ fn jpeg_header(path: &Path) -> Result<super::headers::JpegFrame, ImageError> {
 /// the variants that one does not cover.
 fn jpeg_eighth(path: &Path) -> Result<RgbImage, ImageError> {
     jpeg_header(path)?;
-    let (mut file, _) = open_file(path)?;
-    let mut data = Vec::new();
-    file.read_to_end(&mut data)
-        .map_err(|error| ImageError::Open {
-            path: path.to_path_buf(),
-            error,
-        })?;
+    let open_error = |error| ImageError::Open {
+        path: path.to_path_buf(),
+        error,
+    };
     let corrupt = |message: String| ImageError::Corrupt {
         path: path.to_path_buf(),
         message,
     };
-    match decode_dc(&data) {
+    // Streamed: the file is read through a small window, never held whole.
+    let (file, _) = open_file(path)?;
+    match decode_dc_from(file) {
         Ok(image) => Ok(image),
         Err(DcError::Corrupt(message)) => Err(corrupt(message)),
-        Err(DcError::Unsupported(_)) => scaled_jpeg_decode(&data).map_err(corrupt),
+        Err(DcError::Read(message)) => Err(open_error(std::io::Error::other(message))),
+        Err(DcError::Unsupported(_)) => {
+            // Known from the headers, before much was read: the other decoder needs it whole.
+            let (mut file, _) = open_file(path)?;
+            let mut data = Vec::new();
+            file.read_to_end(&mut data).map_err(open_error)?;
+            scaled_jpeg_decode(&data).map_err(corrupt)
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 use super::*;
+use crate::io::jpeg_dc::decode_dc;
 use image::Rgb;
 use tiff::encoder::{TiffEncoder, colortype};
 use tiff::tags::Tag;

@@ -27,6 +27,9 @@ struct TileKey {
 
 struct TileTexture {
     texture: TextureHandle,
+    /// The texture coordinates of the tile's far corner: a tile is padded to a texture whose
+    /// sides are powers of two (see [`pad_to_power_of_two`]).
+    uv_max: Pos2,
     last_used: u64,
 }
 
@@ -378,7 +381,7 @@ fn draw_level_tiles(
                 missing = true;
                 continue;
             }
-            let texture = upload_tile(
+            let (texture, uv_max) = upload_tile(
                 painter.ctx(),
                 &textures.name,
                 &source,
@@ -391,6 +394,7 @@ fn draw_level_tiles(
                 key,
                 TileTexture {
                     texture,
+                    uv_max,
                     last_used: frame,
                 },
             );
@@ -415,11 +419,12 @@ fn draw_level_tiles(
             image_to_screen(Point::new(ix1, iy1)),
             image_to_screen(Point::new(ix0, iy1)),
         ];
+        let Pos2 { x: u, y: v } = tile.uv_max;
         let uv = [
             Pos2::new(0.0, 0.0),
-            Pos2::new(1.0, 0.0),
-            Pos2::new(1.0, 1.0),
-            Pos2::new(0.0, 1.0),
+            Pos2::new(u, 0.0),
+            Pos2::new(u, v),
+            Pos2::new(0.0, v),
         ];
         let mut mesh = Mesh::with_texture(tile.texture.id());
         for (pos, uv) in quad.into_iter().zip(uv) {
@@ -437,7 +442,7 @@ fn draw_level_tiles(
 }
 
 /// Uploads tile `key`, whose pixels are tile `at` of `buffer` (a whole level, or the tile
-/// itself at (0, 0)).
+/// itself at (0, 0)); returns its texture and the texture coordinates of its far corner.
 fn upload_tile(
     ctx: &egui::Context,
     name: &str,
@@ -445,20 +450,48 @@ fn upload_tile(
     key: TileKey,
     at: (u32, u32),
     lut: &Lut,
-) -> TextureHandle {
-    let image = tile_pixels(buffer, at.0, at.1, lut);
-    let options = TextureOptions {
-        magnification: egui::TextureFilter::Nearest,
-        minification: egui::TextureFilter::Linear,
-        wrap_mode: egui::TextureWrapMode::ClampToEdge,
-        mipmap_mode: None,
-    };
-    ctx.load_texture(
+) -> (TextureHandle, Pos2) {
+    let (image, uv_max) = pad_to_power_of_two(tile_pixels(buffer, at.0, at.1, lut));
+    let texture = ctx.load_texture(
         format!("{name}/L{}/{}_{}", key.level, key.tx, key.ty),
         image,
-        options,
-    )
+        TILE_TEXTURE,
+    );
+    (texture, uv_max)
 }
+
+/// `tile` in a texture whose sides are powers of two, its last column and row repeated into
+/// the padding (so that filtering at its edge sees no other colour), and the texture
+/// coordinates of the tile's far corner. A software renderer (Mesa llvmpipe) compiles a shader
+/// the first time it draws with a new texture state, and whether the sides are powers of two
+/// is part of that state: each compile took 50-60 ms of one frame. Padded, every tile shares
+/// one state, so only the first tile drawn pays for it.
+pub fn pad_to_power_of_two(tile: ColorImage) -> (ColorImage, Pos2) {
+    let [w, h] = tile.size;
+    let (tw, th) = (w.next_power_of_two(), h.next_power_of_two());
+    if (w, h) == (tw, th) || w == 0 || h == 0 {
+        return (tile, Pos2::new(1.0, 1.0));
+    }
+    let mut pixels = Vec::with_capacity(tw * th);
+    for row in tile.pixels.chunks_exact(w) {
+        pixels.extend_from_slice(row);
+        pixels.extend(std::iter::repeat_n(row[w - 1], tw - w));
+    }
+    let last_row = pixels[(h - 1) * tw..h * tw].to_vec();
+    for _ in h..th {
+        pixels.extend_from_slice(&last_row);
+    }
+    let uv_max = Pos2::new(w as f32 / tw as f32, h as f32 / th as f32);
+    (ColorImage::new([tw, th], pixels), uv_max)
+}
+
+/// How image tiles are sampled: pixels stay crisp when magnified.
+const TILE_TEXTURE: TextureOptions = TextureOptions {
+    magnification: egui::TextureFilter::Nearest,
+    minification: egui::TextureFilter::Linear,
+    wrap_mode: egui::TextureWrapMode::ClampToEdge,
+    mipmap_mode: None,
+};
 
 /// The pixels of tile (`tx`, `ty`) of a pyramid level as they are uploaded: each channel
 /// through the display lookup table (brightness, contrast, gamma, stretch), alpha opaque. It
@@ -528,6 +561,31 @@ mod tests {
             tile.pixels[22 * 512 + 11],
             Color32::from_rgba_premultiplied(0, 22, 200, 255)
         );
+    }
+
+    #[test]
+    fn a_tile_is_padded_to_power_of_two_sides_with_its_edge_repeated() {
+        let img = RgbImage::from_fn(600, 530, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 0])
+        });
+        let (padded, uv_max) = pad_to_power_of_two(tile_pixels(&img, 1, 1, &identity_lut()));
+        assert_eq!(padded.size, [128, 32]);
+        assert_eq!(uv_max, Pos2::new(88.0 / 128.0, 18.0 / 32.0));
+        let at = |x: usize, y: usize| padded.pixels[y * 128 + x];
+        // The tile itself is unchanged; the padding repeats its last column, then its last row.
+        assert_eq!(
+            at(87, 17),
+            Color32::from_rgb((599 % 256) as u8, (529 % 256) as u8, 0)
+        );
+        assert_eq!(at(127, 3), at(87, 3));
+        assert_eq!(at(40, 31), at(40, 17));
+        assert_eq!(at(127, 31), at(87, 17));
+        // A whole tile is already a power of two: untouched.
+        let (whole, uv_whole) = pad_to_power_of_two(tile_pixels(&img, 0, 0, &identity_lut()));
+        assert_eq!((whole.size, uv_whole), ([512, 512], Pos2::new(1.0, 1.0)));
+        // Nothing beyond the level: still empty.
+        let (empty, _) = pad_to_power_of_two(tile_pixels(&img, 2, 0, &identity_lut()));
+        assert!(empty.pixels.is_empty());
     }
 
     #[test]
