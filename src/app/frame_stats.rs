@@ -13,9 +13,10 @@
 //!   followed straight after its swap and no idle wait is included. This is build + paint +
 //!   swap, plus the event loop's own bookkeeping between frames.
 //!
-//! Each frame is counted in one phase, as it was when the frame was drawn: *loading* (some
-//! image was still loading), *view moving* (nothing loading, and the shared view panned or
-//! zoomed in that frame: what an analyst feels while looking around) or *still*.
+//! Each frame is counted in one phase, as it was when the frame was drawn: *opening or loading*
+//! (not every pane sharp yet, or some image still loading), *view moving* (after that, the
+//! shared view panned or zoomed in that frame: what an analyst feels while looking around) or
+//! *still*.
 //!
 //! Milestones are printed to stderr as they happen, in seconds since the window's process
 //! started: the window's first frame, when each pane first draws imagery (any level,
@@ -61,7 +62,7 @@ pub fn peak_resident_mib() -> Option<f64> {
 /// What the window was doing in a frame.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Phase {
-    /// Some image was still loading.
+    /// The window was opening (not every pane sharp yet) or some image was still loading.
     Loading,
     /// Nothing was loading and the view panned or zoomed.
     ViewMoving,
@@ -178,9 +179,16 @@ impl FrameStats {
         });
     }
 
-    /// Call at the end of each frame's UI with what the frame was doing. Reports "all loaded"
-    /// the first time nothing is loading after something was.
+    /// Call at the end of each frame's UI (after [`FrameStats::note_panes`]) with what the
+    /// frame was doing. Until every pane has been sharp once the frame counts as loading, so
+    /// that the first fit and the first picture are not taken for the analyst moving the view.
+    /// Reports "all loaded" the first time nothing is loading after that.
     pub fn end_frame(&mut self, phase: Phase) {
+        let phase = if self.sharp_reported {
+            phase
+        } else {
+            Phase::Loading
+        };
         self.previous_phase = phase;
         if phase == Phase::Loading {
             self.loading_seen = true;
@@ -206,8 +214,8 @@ impl FrameStats {
         }
     }
 
-    /// One line per group and frame time: every frame after the first, frames while loading,
-    /// frames while the view moved after loading.
+    /// One line per group and frame time: every frame after the first, frames while opening or
+    /// loading, frames while the view moved after that.
     pub fn summary(&self) -> String {
         // The first frame sets up the window (GL context, shaders, font atlas); it is reported
         // on its own so it does not hide what loading costs.
@@ -215,7 +223,7 @@ impl FrameStats {
         let rest = self.samples.get(1..).unwrap_or(&[]);
         let groups: [(&str, Option<Phase>); 3] = [
             ("all frames", None),
-            ("while loading", Some(Phase::Loading)),
+            ("opening or loading", Some(Phase::Loading)),
             ("view moving, loaded", Some(Phase::ViewMoving)),
         ];
         let mut text = format!("sitediff frame stats (first frame, window setup: {first:.1} ms)");
@@ -290,7 +298,7 @@ mod tests {
             "{summary}"
         );
         assert!(
-            summary.contains("build + paint, swap left out: while loading: 2 frames"),
+            summary.contains("build + paint, swap left out: opening or loading: 2 frames"),
             "{summary}"
         );
     }
@@ -298,6 +306,7 @@ mod tests {
     #[test]
     fn each_frame_is_counted_in_the_phase_it_ended_in() {
         let mut stats = FrameStats::empty();
+        stats.sharp_reported = true;
         let phases = [
             Phase::Loading,
             Phase::Loading,
@@ -318,7 +327,7 @@ mod tests {
         // The first sample is the window's setup frame and is left out of the groups.
         for expected in [
             "build + paint, swap left out: all frames: 5 frames",
-            "build + paint, swap left out: while loading: 1 frames",
+            "build + paint, swap left out: opening or loading: 1 frames",
             "build + paint, swap left out: view moving, loaded: 3 frames",
             "whole frame, swap included: view moving, loaded: 3 frames",
         ] {
@@ -330,8 +339,28 @@ mod tests {
     }
 
     #[test]
+    fn frames_before_every_pane_is_sharp_count_as_loading() {
+        let mut stats = FrameStats::empty();
+        let pane = |complete| PaneDraw {
+            name: "before",
+            drawn_tiles: 1,
+            complete,
+        };
+        // A tiled image loads nothing in the background, and the first fit moves the view.
+        stats.note_panes(&[pane(false)]);
+        stats.end_frame(Phase::ViewMoving);
+        assert_eq!(stats.previous_phase, Phase::Loading);
+        assert!(!stats.all_loaded_reported);
+        stats.note_panes(&[pane(true)]);
+        stats.end_frame(Phase::ViewMoving);
+        assert_eq!(stats.previous_phase, Phase::ViewMoving);
+        assert!(stats.all_loaded_reported);
+    }
+
+    #[test]
     fn all_loaded_is_reported_only_after_something_loaded() {
         let mut stats = FrameStats::empty();
+        stats.sharp_reported = true;
         stats.end_frame(Phase::Still);
         assert!(!stats.all_loaded_reported);
         stats.end_frame(Phase::Loading);

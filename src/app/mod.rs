@@ -52,6 +52,17 @@ use std::sync::{Arc, OnceLock};
 /// Opens the window on a project file and runs until it is closed.
 pub fn run(project_path: PathBuf) -> anyhow::Result<()> {
     frame_stats::start_clock();
+    let ctx_cell: Arc<OnceLock<egui::Context>> = Arc::new(OnceLock::new());
+    let early = {
+        let (path, cell) = (project_path.clone(), ctx_cell.clone());
+        std::thread::Builder::new()
+            .name("sitediff-early".into())
+            .spawn(move || {
+                use crate::io::overview_cache::OverviewCache;
+                early_loads(&path, cell, OverviewCache::for_user())
+            })
+            .ok()
+    };
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1500.0, 940.0])
@@ -67,12 +78,72 @@ pub fn run(project_path: PathBuf) -> anyhow::Result<()> {
                 .storage
                 .and_then(|s| eframe::get_value::<Prefs>(s, prefs::STORAGE_KEY))
                 .unwrap_or_default();
-            let mut app = SiteDiffApp::new(prefs);
+            let mut app = SiteDiffApp::with_context_cell(prefs, ctx_cell);
             app.open_now(&project_path);
+            // Loads started while the window was being set up, if they are ready to hand over
+            // (otherwise they are dropped, which stops them, and the window starts its own).
+            if let Some(early) = early.filter(|e| e.is_finished())
+                && let Ok(loads) = early.join()
+            {
+                app.images.adopt(loads);
+            }
             Ok(Box::new(app))
         }),
     )
     .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
+}
+
+/// Starts loading the images the window shows first, before the window exists, when their
+/// coarse levels are all in the overview cache (a reopen): reading them takes little CPU and
+/// overlaps the window's own setup (about 0.1 s), so the first frames can already show them
+/// sharp. A first open does not start early: its reduced decodes would take the two cores from
+/// the window's setup and only delay the window. Returns nothing when the project cannot be
+/// read (the window says why).
+fn early_loads(
+    project_path: &std::path::Path,
+    ctx_cell: Arc<OnceLock<egui::Context>>,
+    cache: Option<crate::io::overview_cache::OverviewCache>,
+) -> Vec<(PathBuf, crate::io::loader::ImageLoad)> {
+    use crate::io::overview_cache::CacheKey;
+    let Some(cache) = cache else {
+        return Vec::new();
+    };
+    let Ok(project) = crate::io::load_project(project_path) else {
+        return Vec::new();
+    };
+    let pair = Pair::initial(&project);
+    let Some(site) = project.sites.iter().find(|s| Some(s.id) == pair.site) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = [pair.before, pair.after]
+        .into_iter()
+        .flatten()
+        .filter_map(|id| site.images.iter().find(|i| i.id == id))
+        .map(|i| crate::io::project_file::resolve_image_path(project_path, &i.path))
+        .collect();
+    files.dedup();
+    let all_cached = files
+        .iter()
+        .all(|f| CacheKey::of_file(f).is_some_and(|key| cache.contains(&key)));
+    if files.is_empty() || !all_cached {
+        return Vec::new();
+    }
+    let wake: Arc<dyn Fn() + Send + Sync> = Arc::new(move || {
+        if let Some(ctx) = ctx_cell.get() {
+            ctx.request_repaint();
+        }
+    });
+    files
+        .into_iter()
+        .map(|f| {
+            let load = crate::io::loader::ImageLoad::start_with_cache(
+                f.clone(),
+                wake.clone(),
+                Some(cache.clone()),
+            );
+            (f, load)
+        })
+        .collect()
 }
 
 /// Warnings and list rows of the current site, recomputed when the project, the site or the
@@ -141,7 +212,12 @@ pub struct SiteDiffApp {
 
 impl SiteDiffApp {
     pub fn new(prefs: Prefs) -> Self {
-        let ctx_cell: Arc<OnceLock<egui::Context>> = Arc::new(OnceLock::new());
+        Self::with_context_cell(prefs, Arc::new(OnceLock::new()))
+    }
+
+    /// [`SiteDiffApp::new`] with the cell that will hold the window's context, shared with
+    /// loads started before the window (they wake it through the cell once it is set).
+    fn with_context_cell(prefs: Prefs, ctx_cell: Arc<OnceLock<egui::Context>>) -> Self {
         let cell = ctx_cell.clone();
         let wake: Arc<dyn Fn() + Send + Sync> = Arc::new(move || {
             if let Some(ctx) = cell.get() {
@@ -744,6 +820,46 @@ impl SiteDiffApp {
     /// The tool kind, for tests and the status bar.
     pub fn tool_kind(&self) -> ToolKind {
         self.tool.kind()
+    }
+}
+
+#[cfg(test)]
+mod early_load_tests {
+    use super::*;
+    use crate::io::overview_cache::{CacheKey, OverviewCache};
+
+    #[test]
+    fn images_start_before_the_window_only_when_all_shown_first_are_in_the_cache() {
+        let demo = crate::cli::demo_project_path();
+        let project = crate::io::load_project(&demo).expect("the demo project");
+        let site = &project.sites[0];
+        let by_date = site.images_by_date();
+        let shown: Vec<PathBuf> = [by_date[0], by_date[by_date.len() - 1]]
+            .iter()
+            .map(|i| crate::io::project_file::resolve_image_path(&demo, &i.path))
+            .collect();
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let cache = OverviewCache::new(folder.path().to_path_buf(), 1 << 30);
+        let early = |cache: &OverviewCache| {
+            early_loads(&demo, Arc::new(OnceLock::new()), Some(cache.clone()))
+                .into_iter()
+                .map(|(path, _)| path)
+                .collect::<Vec<_>>()
+        };
+        // A first open: nothing starts early.
+        assert!(early(&cache).is_empty());
+        // Only one of the pair cached: still nothing (the other would need a reduced decode).
+        let entry = |path: &PathBuf| {
+            let key = CacheKey::of_file(path).expect("a key for the demo image");
+            folder.path().join(key.file_name())
+        };
+        std::fs::write(entry(&shown[0]), b"entry").expect("an entry");
+        assert!(early(&cache).is_empty());
+        // Both cached: a reopen starts exactly the two images the window shows first.
+        std::fs::write(entry(&shown[1]), b"entry").expect("an entry");
+        assert_eq!(early(&cache), shown);
+        // No cache folder at all (no home): nothing.
+        assert!(early_loads(&demo, Arc::new(OnceLock::new()), None).is_empty());
     }
 }
 

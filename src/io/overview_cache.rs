@@ -104,7 +104,7 @@ impl CacheKey {
     }
 
     /// The entry's file name: every part of the key, so two versions never share an entry.
-    fn file_name(&self) -> String {
+    pub(crate) fn file_name(&self) -> String {
         format!(
             "{:016x}-{:x}-{:x}{ENTRY_SUFFIX}",
             self.content_hash, self.size, self.modified_ns
@@ -203,6 +203,11 @@ impl OverviewCache {
     /// The folder entries live in.
     pub fn folder(&self) -> &Path {
         &self.folder
+    }
+
+    /// Whether an entry for `key` is on disk (it may still turn out unreadable when loaded).
+    pub fn contains(&self, key: &CacheKey) -> bool {
+        self.folder.join(key.file_name()).is_file()
     }
 
     /// The entry for `key`, if there is a whole, readable one; anything else is a miss. A hit

@@ -94,6 +94,24 @@ impl ImageStore {
         }
     }
 
+    /// Takes loads started before the window existed (see `app::early_loads`) as the slots of
+    /// their files, unless those are loading already.
+    pub fn adopt(&mut self, loads: Vec<(PathBuf, ImageLoad)>) {
+        for (path, load) in loads {
+            let frame = self.frame;
+            let name = path.display().to_string();
+            self.slots.entry(path).or_insert_with(|| ImageSlot {
+                load,
+                textures: TileTextures::new(name),
+                thumbnail: None,
+                stretch: None,
+                lut: Adjustments::default().lut(None),
+                lut_for: None,
+                last_wanted: frame,
+            });
+        }
+    }
+
     /// The slot for a file, starting its load if needed. Call every frame for every image the
     /// window shows; images not asked for may be dropped to save memory.
     pub fn want(&mut self, path: &Path) -> &mut ImageSlot {
