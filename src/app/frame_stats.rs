@@ -113,6 +113,8 @@ pub struct FrameStats {
     /// Some frame had an image loading, so the end of loading can be reported.
     loading_seen: bool,
     all_loaded_reported: bool,
+    /// "sharp" was reported in the frame being built: that frame still counts as opening.
+    sharp_this_frame: bool,
     /// Panes already reported as showing imagery.
     imagery_shown: Vec<&'static str>,
     sharp_reported: bool,
@@ -131,6 +133,7 @@ impl FrameStats {
             previous_phase: Phase::Still,
             loading_seen: false,
             all_loaded_reported: false,
+            sharp_this_frame: false,
             imagery_shown: Vec::new(),
             sharp_reported: false,
         }
@@ -180,15 +183,17 @@ impl FrameStats {
     }
 
     /// Call at the end of each frame's UI (after [`FrameStats::note_panes`]) with what the
-    /// frame was doing. Until every pane has been sharp once the frame counts as loading, so
-    /// that the first fit and the first picture are not taken for the analyst moving the view.
-    /// Reports "all loaded" the first time nothing is loading after that.
+    /// frame was doing. Until every pane has been sharp once, that frame included, the frame
+    /// counts as loading, so that the first fit and the first picture are not taken for the
+    /// analyst moving the view. Reports "all loaded" the first time nothing is loading after
+    /// that.
     pub fn end_frame(&mut self, phase: Phase) {
-        let phase = if self.sharp_reported {
+        let phase = if self.sharp_reported && !self.sharp_this_frame {
             phase
         } else {
             Phase::Loading
         };
+        self.sharp_this_frame = false;
         self.previous_phase = phase;
         if phase == Phase::Loading {
             self.loading_seen = true;
@@ -210,6 +215,7 @@ impl FrameStats {
         let all_sharp = !panes.is_empty() && panes.iter().all(|p| p.complete && p.drawn_tiles > 0);
         if all_sharp && !self.sharp_reported {
             self.sharp_reported = true;
+            self.sharp_this_frame = true;
             eprintln!("{}", milestone_line("sharp", "all panes"));
         }
     }
@@ -351,6 +357,10 @@ mod tests {
         stats.end_frame(Phase::ViewMoving);
         assert_eq!(stats.previous_phase, Phase::Loading);
         assert!(!stats.all_loaded_reported);
+        // The frame that becomes sharp (the first picture's upload) still counts as opening.
+        stats.note_panes(&[pane(true)]);
+        stats.end_frame(Phase::ViewMoving);
+        assert_eq!(stats.previous_phase, Phase::Loading);
         stats.note_panes(&[pane(true)]);
         stats.end_frame(Phase::ViewMoving);
         assert_eq!(stats.previous_phase, Phase::ViewMoving);
