@@ -11,6 +11,9 @@ use crate::io::project_lock::{LockError, LockOwner, ProjectLock};
 use crate::io::recovery::{Autosaver, find_recovery};
 use crate::model::{Project, ProjectDiff};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
 
 /// How often unsaved work is handed to the autosaver at most, in seconds. With the write
 /// itself (a tenth of a second at ten thousand footprints) the kept state is at most about a
@@ -37,6 +40,81 @@ pub struct Safety {
     holder: Option<LockOwner>,
     /// Unsaved work found when the project was opened, waiting for the user's choice.
     recovered: Option<Box<Project>>,
+    /// Watches the project file between frames (started on the first frame with a project).
+    watch: Option<DiskWatch>,
+}
+
+/// Watches a file from a thread, so that an idle window does not draw a frame every second
+/// only to look at it (a whole frame, about 50 ms of CPU under a software renderer): every
+/// interval the thread reads the file's size and modification time (a `stat`) and, when they
+/// moved, raises a hint and wakes the window. The window's own check, which decides whether the
+/// content really changed, runs on the frame that follows.
+struct DiskWatch {
+    path: Arc<Mutex<PathBuf>>,
+    hint: Arc<AtomicBool>,
+    stop: Arc<AtomicBool>,
+}
+
+/// What the watch compares: a file's size and modification time.
+type Stamp = (u64, Option<SystemTime>);
+
+impl DiskWatch {
+    /// Starts watching `path` every `interval`; `wake` is called from the thread on a change.
+    fn start(path: PathBuf, interval: Duration, wake: impl Fn() + Send + 'static) -> Self {
+        let watch = DiskWatch {
+            path: Arc::new(Mutex::new(path)),
+            hint: Arc::new(AtomicBool::new(false)),
+            stop: Arc::new(AtomicBool::new(false)),
+        };
+        let (path, hint, stop) = (watch.path.clone(), watch.hint.clone(), watch.stop.clone());
+        let stamp = |path: &Path| -> Option<Stamp> {
+            std::fs::metadata(path)
+                .ok()
+                .map(|m| (m.len(), m.modified().ok()))
+        };
+        let spawned = std::thread::Builder::new()
+            .name("sitediff-watch".into())
+            .spawn(move || {
+                let current = || path.lock().map(|p| p.clone()).ok();
+                let mut last: Option<(PathBuf, Option<Stamp>)> =
+                    current().map(|p| (p.clone(), stamp(&p)));
+                while !stop.load(Ordering::Relaxed) {
+                    std::thread::sleep(interval);
+                    let Some(path) = current() else { return };
+                    let now = Some((path.clone(), stamp(&path)));
+                    if now != last {
+                        last = now;
+                        hint.store(true, Ordering::Relaxed);
+                        wake();
+                    }
+                }
+            });
+        if spawned.is_err() {
+            // No thread: the window looks at the file on whatever frames it draws.
+            watch.hint.store(true, Ordering::Relaxed);
+        }
+        watch
+    }
+
+    /// Watches `path` from now on (after Save As or an open).
+    fn follow(&self, path: &Path) {
+        if let Ok(mut watched) = self.path.lock()
+            && watched.as_path() != path
+        {
+            *watched = path.to_path_buf();
+        }
+    }
+
+    /// Whether the file moved since the last call.
+    fn take_hint(&self) -> bool {
+        self.hint.swap(false, Ordering::Relaxed)
+    }
+}
+
+impl Drop for DiskWatch {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
 }
 
 /// A question about the project file that needs an answer.
@@ -302,12 +380,23 @@ impl SiteDiffApp {
                 ctx.request_repaint_after(std::time::Duration::from_secs_f64(due - now));
             }
         }
-        // Changes by others.
+        // Changes by others: looked at once a second on the frames the window draws anyway,
+        // and at once when the watch thread saw the file move (it wakes an idle window).
+        let watch = self.safety.watch.get_or_insert_with(|| {
+            let ctx = ctx.clone();
+            DiskWatch::start(
+                doc.path.clone(),
+                Duration::from_secs_f64(DISK_CHECK_INTERVAL),
+                move || ctx.request_repaint(),
+            )
+        });
+        watch.follow(&doc.path);
+        let hinted = watch.take_hint();
         let check_due = self
             .safety
             .last_disk_check
             .is_none_or(|t| now - t >= DISK_CHECK_INTERVAL);
-        if check_due {
+        if check_due || hinted {
             self.safety.last_disk_check = Some(now);
             let changed = doc.disk_state() == DiskState::Changed;
             if changed && !self.safety.changed_on_disk {
@@ -315,7 +404,6 @@ impl SiteDiffApp {
             }
             self.safety.changed_on_disk = changed;
         }
-        ctx.request_repaint_after(std::time::Duration::from_secs_f64(DISK_CHECK_INTERVAL));
     }
 
     /// After Save As or New: the lock follows the project to its new file.
@@ -455,4 +543,57 @@ fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string())
+}
+
+#[cfg(test)]
+mod watch_tests {
+    use super::*;
+    use std::sync::atomic::AtomicUsize;
+
+    /// Waits up to five seconds for `done`.
+    fn eventually(done: impl Fn() -> bool) -> bool {
+        let start = std::time::Instant::now();
+        while start.elapsed() < Duration::from_secs(5) {
+            if done() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        done()
+    }
+
+    #[test]
+    fn the_watch_wakes_the_window_when_the_file_moves_and_only_then() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("site.ron");
+        std::fs::write(&file, "one").unwrap();
+        let wakes = Arc::new(AtomicUsize::new(0));
+        let counter = wakes.clone();
+        let watch = DiskWatch::start(file.clone(), Duration::from_millis(20), move || {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
+        // Unchanged: some twenty looks, no wake, no hint.
+        std::thread::sleep(Duration::from_millis(400));
+        assert_eq!(wakes.load(Ordering::Relaxed), 0);
+        assert!(!watch.take_hint());
+        // Changed (another size): a wake and a hint, once.
+        std::fs::write(&file, "changed by a git pull").unwrap();
+        assert!(eventually(|| wakes.load(Ordering::Relaxed) == 1));
+        assert!(watch.take_hint());
+        assert!(!watch.take_hint());
+        // Following another file (Save As) counts as a move; then it is watched.
+        let other = dir.path().join("copy.ron");
+        std::fs::write(&other, "copy").unwrap();
+        watch.follow(&other);
+        assert!(eventually(|| wakes.load(Ordering::Relaxed) == 2));
+        std::fs::remove_file(&other).unwrap();
+        assert!(eventually(|| wakes.load(Ordering::Relaxed) == 3));
+        // Dropped: the thread stops and wakes no more.
+        drop(watch);
+        std::thread::sleep(Duration::from_millis(100));
+        let after_drop = wakes.load(Ordering::Relaxed);
+        std::fs::write(&file, "changed again, longer").unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+        assert_eq!(wakes.load(Ordering::Relaxed), after_drop);
+    }
 }
