@@ -93,6 +93,16 @@ pub fn run(project_path: PathBuf) -> anyhow::Result<()> {
     .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
 }
 
+/// What loader threads call when they have news: a repaint of the window whose context
+/// `ctx_cell` holds (nothing before the window exists; its first frame looks anyway).
+fn wake_through(ctx_cell: Arc<OnceLock<egui::Context>>) -> Arc<dyn Fn() + Send + Sync> {
+    Arc::new(move || {
+        if let Some(ctx) = ctx_cell.get() {
+            ctx.request_repaint();
+        }
+    })
+}
+
 /// Starts loading the images the window shows first, before the window exists, when their
 /// coarse levels are all in the overview cache (a reopen): reading them takes little CPU and
 /// overlaps the window's own setup (about 0.1 s), so the first frames can already show them
@@ -128,11 +138,7 @@ fn early_loads(
     if files.is_empty() || !all_cached {
         return Vec::new();
     }
-    let wake: Arc<dyn Fn() + Send + Sync> = Arc::new(move || {
-        if let Some(ctx) = ctx_cell.get() {
-            ctx.request_repaint();
-        }
-    });
+    let wake = wake_through(ctx_cell);
     files
         .into_iter()
         .map(|f| {
@@ -218,12 +224,7 @@ impl SiteDiffApp {
     /// [`SiteDiffApp::new`] with the cell that will hold the window's context, shared with
     /// loads started before the window (they wake it through the cell once it is set).
     fn with_context_cell(prefs: Prefs, ctx_cell: Arc<OnceLock<egui::Context>>) -> Self {
-        let cell = ctx_cell.clone();
-        let wake: Arc<dyn Fn() + Send + Sync> = Arc::new(move || {
-            if let Some(ctx) = cell.get() {
-                ctx.request_repaint();
-            }
-        });
+        let wake = wake_through(ctx_cell.clone());
         Self {
             doc: None,
             pair: Pair::default(),

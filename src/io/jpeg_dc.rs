@@ -56,10 +56,6 @@ struct Huffman {
     /// Indexed by the next [`LOOKUP_BITS`] bits: `(length << 8) | symbol`, 0 when the code is
     /// longer.
     lookup: Vec<u16>,
-    /// For AC tables, indexed the same way: a code and its extra bits together, when both fit
-    /// in [`LOOKUP_BITS`]: `(total bits << 8) | coefficients advanced` (advance 0 means end of
-    /// block); 0 otherwise.
-    skip: Vec<u16>,
     /// For AC tables, indexed by the next [`SKIP_BITS`] bits: as many whole coefficients
     /// (code and extra bits) as fit, stopping after an end of block: the bits they take
     /// ([`MULTI_BITS_MASK`]), the coefficients they advance before any end of block (bits 4 to
@@ -78,7 +74,6 @@ struct Huffman {
 impl Huffman {
     fn new(counts: &[u8; 16], symbols: &[u8]) -> Result<Huffman, DcError> {
         let mut lookup = vec![0u16; 1 << LOOKUP_BITS];
-        let mut skip = vec![0u16; 1 << LOOKUP_BITS];
         let mut max_code = [-1i32; 17];
         let mut offset = [0i32; 17];
         let mut code: u32 = 0;
@@ -98,22 +93,7 @@ impl Huffman {
                         let shift = LOOKUP_BITS - length;
                         let first = (code << shift) as usize;
                         let entry = ((length as u16) << 8) | u16::from(symbol);
-                        let (run, size) = (u32::from(symbol >> 4), u32::from(symbol & 15));
-                        let total = length + size;
-                        let fast = if total <= LOOKUP_BITS {
-                            let advance = match (run, size) {
-                                (0, 0) => 0,
-                                (15, 0) => 16,
-                                (run, _) => run + 1,
-                            };
-                            ((total as u16) << 8) | advance as u16
-                        } else {
-                            0
-                        };
-                        for i in first..first + (1 << shift) {
-                            lookup[i] = entry;
-                            skip[i] = fast;
-                        }
+                        lookup[first..first + (1 << shift)].fill(entry);
                     }
                     code += 1;
                 }
@@ -124,7 +104,6 @@ impl Huffman {
         }
         let mut table = Huffman {
             lookup,
-            skip,
             multi: Box::new([0; 1 << SKIP_BITS]),
             dc_fast: Box::new([0; 1 << SKIP_BITS]),
             max_code,
@@ -821,15 +800,6 @@ fn block<R: Read>(bits: &mut Bits<R>, part: &mut ScanPart) -> Result<u8, DcError
             }
             continue;
         }
-        let fast = part.ac.skip[(bits.buffer >> (64 - LOOKUP_BITS)) as usize];
-        if fast != 0 {
-            bits.consume(u32::from(fast >> 8));
-            match fast & 0xFF {
-                0 => break,
-                advance => k += usize::from(advance),
-            }
-            continue;
-        }
         let symbol = bits.symbol(part.ac)?;
         let (run, size) = (usize::from(symbol >> 4), u32::from(symbol & 15));
         if size == 0 {
@@ -859,8 +829,8 @@ fn to_rgb(frame: &Frame, adobe_rgb: bool) -> RgbImage {
         .iter()
         .map(|c| (0..out_w).map(|x| x * c.h / frame.h_max).collect())
         .collect();
-    // The row of `c`'s blocks that output row `y` reads (all 128 past the data, which the
-    // padded grid of whole MCUs never is).
+    // The row of `c`'s blocks that output row `y` reads; a row past the data would read as
+    // 128, but the padded grid of whole MCUs always covers the image.
     fn row_of(c: &Component, y: usize, v_max: usize) -> &[u8] {
         let start = (y * c.v / v_max) * c.stride;
         c.dc.get(start..start + c.stride).unwrap_or(&[])

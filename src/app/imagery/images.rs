@@ -24,6 +24,19 @@ pub struct ImageSlot {
 }
 
 impl ImageSlot {
+    /// A slot for `load`, its textures named `name`, wanted in frame `frame`.
+    fn new(load: ImageLoad, name: String, frame: u64) -> Self {
+        ImageSlot {
+            load,
+            textures: TileTextures::new(name),
+            thumbnail: None,
+            stretch: None,
+            lut: Adjustments::default().lut(None),
+            lut_for: None,
+            last_wanted: frame,
+        }
+    }
+
     pub fn lut(&self) -> &Lut {
         &self.lut
     }
@@ -100,15 +113,9 @@ impl ImageStore {
         for (path, load) in loads {
             let frame = self.frame;
             let name = path.display().to_string();
-            self.slots.entry(path).or_insert_with(|| ImageSlot {
-                load,
-                textures: TileTextures::new(name),
-                thumbnail: None,
-                stretch: None,
-                lut: Adjustments::default().lut(None),
-                lut_for: None,
-                last_wanted: frame,
-            });
+            self.slots
+                .entry(path)
+                .or_insert_with(|| ImageSlot::new(load, name, frame));
         }
     }
 
@@ -117,18 +124,10 @@ impl ImageStore {
     pub fn want(&mut self, path: &Path) -> &mut ImageSlot {
         let frame = self.frame;
         let wake = self.wake.clone();
-        let slot = self
-            .slots
-            .entry(path.to_path_buf())
-            .or_insert_with(|| ImageSlot {
-                load: ImageLoad::start(path.to_path_buf(), wake),
-                textures: TileTextures::new(path.display().to_string()),
-                thumbnail: None,
-                stretch: None,
-                lut: Adjustments::default().lut(None),
-                lut_for: None,
-                last_wanted: frame,
-            });
+        let slot = self.slots.entry(path.to_path_buf()).or_insert_with(|| {
+            let load = ImageLoad::start(path.to_path_buf(), wake);
+            ImageSlot::new(load, path.display().to_string(), frame)
+        });
         slot.last_wanted = frame;
         slot
     }
