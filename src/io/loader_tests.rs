@@ -14,6 +14,16 @@ fn wait_until_done(load: &mut ImageLoad) {
     }
 }
 
+/// Whether the wake has been called within a generous timeout: the loader sends an event and then
+/// wakes, so the test can see the event a moment before the wake call.
+fn woken(calls: &AtomicUsize) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while calls.load(Ordering::Relaxed) == 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    calls.load(Ordering::Relaxed) > 0
+}
+
 fn counting_wake() -> (Arc<AtomicUsize>, Arc<dyn Fn() + Send + Sync>) {
     let calls = Arc::new(AtomicUsize::new(0));
     let counter = calls.clone();
@@ -39,7 +49,7 @@ fn a_small_png_loads_to_ready_with_every_level_at_the_right_size_and_wakes_the_g
     wait_until_done(&mut load);
 
     assert_eq!(load.state(), &LoadState::Ready);
-    assert!(wakes.load(Ordering::Relaxed) > 0);
+    assert!(woken(&wakes));
     assert_eq!(load.size(), Some((width, height)));
     // 1500 -> 750 -> 375: three levels.
     assert_eq!(load.levels().len(), 3);
@@ -95,7 +105,7 @@ fn a_missing_file_fails_with_a_message_naming_the_file() {
         panic!("expected a failure, got {:?}", load.state());
     };
     assert!(message.contains("nowhere.png"), "{message}");
-    assert!(wakes.load(Ordering::Relaxed) > 0);
+    assert!(woken(&wakes));
     assert!(load.levels().is_empty());
 }
 

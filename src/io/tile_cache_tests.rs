@@ -91,6 +91,12 @@ fn a_wanted_tile_is_read_in_the_background_once_and_then_served_from_memory() {
         tile.get_pixel(5, 7).0,
         [(3 * 512 + 5) as u8, (2 * 512 + 7) as u8, 0]
     );
+    // The reading thread stores the tile, then wakes the window outside the lock: the tile can be
+    // served a moment before the wake call, so wait for it (bounded).
+    let start = Instant::now();
+    while woken.load(Ordering::SeqCst) == 0 && start.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(1));
+    }
     assert!(woken.load(Ordering::SeqCst) >= 1, "the window is woken");
     let reads = reader.reads.load(Ordering::SeqCst);
     for _ in 0..10 {
