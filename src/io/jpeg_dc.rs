@@ -245,95 +245,131 @@ impl<R: Read> Source<R> {
     }
 }
 
-/// Reads the entropy-coded data bit by bit: removes the stuffed zero after each 0xFF, stops at
-/// a marker (feeding zero bits after it, as decoders do) and counts the invented bits so that
-/// a stream cut short is noticed.
-struct Bits<'s, R> {
-    source: &'s mut Source<R>,
-    /// The next bits, most significant first; `count` of them are valid.
-    buffer: u64,
-    count: u32,
-    /// A marker (or the end of the data) was reached: only zeros follow.
+/// The most bytes one block can take (63 coefficients of at most 16 code bits and 15 extra
+/// bits, and the DC), rounded up: with this many clean bytes ahead, a whole block is read
+/// without checking for the end of the data.
+const MARGIN: usize = 512;
+
+/// Clean bytes unstuffed at a time, at most.
+const CLEAN_CHUNK: usize = 1 << 16;
+
+/// The entropy-coded data of a scan (or of a restart interval) with the stuffed zero after
+/// each 0xFF removed, so that the hot loop reads plain bytes; once the marker that ends the data
+/// is reached, zeros follow (as decoders feed), and how many were read is known from
+/// [`Clean::real`], so that data cut short is noticed.
+struct Clean {
+    bytes: Vec<u8>,
+    /// The first `real` bytes are data; the rest are zeros fed after the marker.
+    real: usize,
+    /// The source stands at the marker (or the end of the file) that ends the data.
     at_marker: bool,
-    /// Zero bytes fed after the marker or the end.
-    padding: u32,
 }
 
-impl<'s, R: Read> Bits<'s, R> {
-    fn new(source: &'s mut Source<R>) -> Self {
-        Bits {
-            source,
-            buffer: 0,
-            count: 0,
+impl Clean {
+    fn new() -> Self {
+        Clean {
+            bytes: Vec::with_capacity(CLEAN_CHUNK + 2 * MARGIN),
+            real: 0,
             at_marker: false,
-            padding: 0,
         }
     }
 
-    #[inline(always)]
-    fn refill(&mut self) {
-        // Eight bytes without 0xFF (the usual case) go in at once.
-        let source = &mut *self.source;
-        if source.pos + 8 > source.buffer.len() {
-            source.available(8);
+    /// Makes at least [`MARGIN`] bytes available after `pos`, unstuffing more of `source`
+    /// (or feeding zeros past the marker); returns where `pos` now is.
+    #[cold]
+    #[inline(never)]
+    fn fill<R: Read>(&mut self, source: &mut Source<R>, pos: usize) -> usize {
+        let mut pos = pos;
+        if !self.at_marker {
+            // Drop what was read.
+            self.bytes.copy_within(pos.., 0);
+            self.bytes.truncate(self.bytes.len() - pos);
+            self.real = self.bytes.len();
+            pos = 0;
+            self.unstuff(source, CLEAN_CHUNK);
+            self.real = self.bytes.len();
         }
-        if let Some(chunk) = source.buffer.get(source.pos..source.pos + 8) {
+        if self.at_marker && self.bytes.len() < pos + MARGIN {
+            self.bytes.resize(pos + MARGIN, 0);
+        }
+        pos
+    }
+
+    /// Appends the data of `source` unstuffed until the buffer holds `target` bytes or the
+    /// marker that ends the data is reached.
+    fn unstuff<R: Read>(&mut self, source: &mut Source<R>, target: usize) {
+        while self.bytes.len() < target {
+            let have = source.available(2);
+            if have == 0 {
+                self.at_marker = true;
+                return;
+            }
+            let want = (target - self.bytes.len()).min(have);
+            let window = &source.buffer[source.pos..source.pos + want];
+            match memchr::memchr(0xFF, window) {
+                None => {
+                    self.bytes.extend_from_slice(window);
+                    source.pos += want;
+                }
+                Some(at) => {
+                    self.bytes.extend_from_slice(&window[..at]);
+                    source.pos += at;
+                    match source.peek(1) {
+                        Some(0x00) => {
+                            self.bytes.push(0xFF);
+                            source.pos += 2;
+                        }
+                        // Fill bytes before a marker.
+                        Some(0xFF) => source.pos += 1,
+                        _ => {
+                            self.at_marker = true;
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Goes on to the marker that ends the data (what is left is padding, or data this decoder
+    /// does not need) and forgets the bytes held.
+    fn skip_to_marker<R: Read>(&mut self, source: &mut Source<R>) {
+        while !self.at_marker {
+            self.bytes.clear();
+            self.unstuff(source, CLEAN_CHUNK);
+        }
+        self.bytes.clear();
+        self.real = 0;
+    }
+}
+
+/// The bit reader's state, kept apart from the buffers so that it stays in registers: the
+/// next bits, most significant first (`count` of them are valid, and the bits below them are
+/// zero or the following data), and the next byte to read in [`Clean::bytes`].
+#[derive(Default)]
+struct Bits {
+    buffer: u64,
+    count: u32,
+    pos: usize,
+}
+
+impl Bits {
+    /// Tops the buffer up to at least 56 bits. Needs 8 bytes from `pos` (the margin).
+    #[inline(always)]
+    fn refill(&mut self, data: &[u8]) {
+        if let Some(chunk) = data.get(self.pos..self.pos + 8) {
             let word = u64::from_be_bytes([
                 chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7],
             ]);
-            let inverted = !word;
-            let has_ff =
-                inverted.wrapping_sub(0x0101_0101_0101_0101) & word & 0x8080_8080_8080_8080;
-            if has_ff == 0 {
-                // Branch-free (F. Giesen's "variant 4"): the buffer's unused low bits are zero,
-                // so OR-ing the word in below the valid bits is exact for the whole bytes
-                // counted; the part of a byte that does not fit is read again next time.
-                self.buffer |= word >> self.count;
-                source.pos += ((63 - self.count) >> 3) as usize;
-                self.count |= 56;
-                return;
-            }
+            // Branch-free (F. Giesen's "variant 4"): OR-ing the word in below the valid bits
+            // is exact for the whole bytes counted; the part of a byte that does not fit is
+            // read again next time.
+            self.buffer |= word >> self.count;
+            self.pos += ((63 - self.count) >> 3) as usize;
+            self.count |= 56;
         }
-        self.refill_slowly();
     }
 
-    /// Byte by byte, for the bytes around a 0xFF, a marker or the end of the data.
-    fn refill_slowly(&mut self) {
-        while self.count <= 56 {
-            let byte = if self.at_marker {
-                self.padding += 1;
-                0
-            } else {
-                match self.source.peek(0) {
-                    None => {
-                        self.at_marker = true;
-                        continue;
-                    }
-                    Some(0xFF) => match self.source.peek(1) {
-                        Some(0x00) => {
-                            self.source.pos += 2;
-                            0xFF
-                        }
-                        Some(0xFF) => {
-                            // Fill bytes before a marker.
-                            self.source.pos += 1;
-                            continue;
-                        }
-                        _ => {
-                            self.at_marker = true;
-                            continue;
-                        }
-                    },
-                    Some(byte) => {
-                        self.source.pos += 1;
-                        byte
-                    }
-                }
-            };
-            self.buffer |= u64::from(byte) << (56 - self.count);
-            self.count += 8;
-        }
-    }
     #[inline(always)]
     fn consume(&mut self, n: u32) {
         self.buffer <<= n;
@@ -352,51 +388,59 @@ impl<'s, R: Read> Bits<'s, R> {
     #[inline(always)]
     fn symbol(&mut self, table: &Huffman) -> Result<u8, DcError> {
         let entry = table.lookup[(self.buffer >> (64 - LOOKUP_BITS)) as usize];
-        if entry != 0 {
-            self.consume(u32::from(entry >> 8));
-            return Ok(entry as u8);
-        }
-        for length in LOOKUP_BITS + 1..=16 {
-            let code = (self.buffer >> (64 - length)) as i32;
-            if code <= table.max_code[length as usize] {
-                let index = (code + table.offset[length as usize]) as usize;
-                let symbol = *table
-                    .symbols
-                    .get(index)
-                    .ok_or_else(|| corrupt("a Huffman code points outside its table"))?;
-                self.consume(length);
-                return Ok(symbol);
-            }
-        }
-        Err(corrupt("an invalid Huffman code"))
+        let (length, symbol) = if entry != 0 {
+            (u32::from(entry >> 8), entry as u8)
+        } else {
+            long_symbol(self.buffer, table)?
+        };
+        self.consume(length);
+        Ok(symbol)
     }
 
-    /// Makes sure the data did not run out: bits read past a marker that is not the end of the
-    /// scan were invented.
-    fn check_not_cut(&self) -> Result<(), DcError> {
-        if self.padding * 8 > self.count + 64 {
+    /// Makes sure the data did not run out: bits read past the marker that ends it were
+    /// invented (a few are normal: the last byte's padding and the buffer's read-ahead).
+    #[inline(always)]
+    fn check_not_cut(&self, clean: &Clean) -> Result<(), DcError> {
+        let invented = self.pos.saturating_sub(clean.real) as u64 * 8;
+        if invented > u64::from(self.count) + 64 {
             Err(corrupt("the coded data ends early (truncated?)"))
         } else {
             Ok(())
         }
     }
+}
 
-    /// After a restart interval: drops the bits left and steps over the RSTn marker.
-    fn restart(&mut self) -> Result<(), DcError> {
-        self.buffer = 0;
-        self.count = 0;
-        self.at_marker = false;
-        self.padding = 0;
-        while self.source.peek(0) == Some(0xFF) && self.source.peek(1) == Some(0xFF) {
-            self.source.pos += 1;
+/// The symbol and code length of a code longer than [`LOOKUP_BITS`] at the top of `buffer`
+/// (kept out of line and away from the bit reader, which then stays in registers).
+#[inline(never)]
+fn long_symbol(buffer: u64, table: &Huffman) -> Result<(u32, u8), DcError> {
+    for length in LOOKUP_BITS + 1..=16 {
+        let code = (buffer >> (64 - length)) as i32;
+        if code <= table.max_code[length as usize] {
+            let index = (code + table.offset[length as usize]) as usize;
+            let symbol = *table
+                .symbols
+                .get(index)
+                .ok_or_else(|| corrupt("a Huffman code points outside its table"))?;
+            return Ok((length, symbol));
         }
-        match (self.source.peek(0), self.source.peek(1)) {
-            (Some(0xFF), Some(0xD0..=0xD7)) => {
-                self.source.pos += 2;
-                Ok(())
-            }
-            _ => Err(corrupt("a restart marker is missing")),
+    }
+    Err(corrupt("an invalid Huffman code"))
+}
+
+/// After a restart interval: steps over the RSTn marker; the bit reader starts afresh.
+fn restart<R: Read>(clean: &mut Clean, source: &mut Source<R>) -> Result<Bits, DcError> {
+    clean.skip_to_marker(source);
+    while source.peek(0) == Some(0xFF) && source.peek(1) == Some(0xFF) {
+        source.pos += 1;
+    }
+    match (source.peek(0), source.peek(1)) {
+        (Some(0xFF), Some(0xD0..=0xD7)) => {
+            source.pos += 2;
+            clean.at_marker = false;
+            Ok(Bits::default())
         }
+        _ => Err(corrupt("a restart marker is missing")),
     }
 }
 
@@ -709,7 +753,8 @@ fn decode_scan<R: Read>(
             predictor: 0,
         });
     }
-    let mut bits = Bits::new(source);
+    let mut clean = Clean::new();
+    let mut bits = Bits::default();
     if let [part] = parts.as_mut_slice() {
         // One component: its blocks in raster order, one block per MCU.
         let c = &mut frame.components[part.component];
@@ -717,18 +762,22 @@ fn decode_scan<R: Read>(
         let blocks_y = (frame.height * c.v).div_ceil(frame.v_max).div_ceil(8);
         let mut left = restart_interval;
         for by in 0..blocks_y {
-            for bx in 0..blocks_x {
+            let row = &mut c.dc[by * c.stride..][..blocks_x];
+            for sample in row {
                 if restart_interval > 0 {
                     if left == 0 {
-                        bits.restart()?;
+                        bits = restart(&mut clean, source)?;
                         part.predictor = 0;
                         left = restart_interval;
                     }
                     left -= 1;
                 }
-                c.dc[by * c.stride + bx] = block(&mut bits, part)?;
+                if clean.bytes.len() - bits.pos < MARGIN {
+                    bits.pos = clean.fill(source, bits.pos);
+                }
+                *sample = block(&mut bits, &clean.bytes, part)?;
             }
-            bits.check_not_cut()?;
+            bits.check_not_cut(&clean)?;
         }
     } else {
         let mut left = restart_interval;
@@ -736,7 +785,7 @@ fn decode_scan<R: Read>(
             for mx in 0..frame.mcus_x {
                 if restart_interval > 0 {
                     if left == 0 {
-                        bits.restart()?;
+                        bits = restart(&mut clean, source)?;
                         for part in parts.iter_mut() {
                             part.predictor = 0;
                         }
@@ -749,14 +798,18 @@ fn decode_scan<R: Read>(
                     for y in 0..c.v {
                         let row = (my * c.v + y) * c.stride + mx * c.h;
                         for x in 0..c.h {
-                            c.dc[row + x] = block(&mut bits, part)?;
+                            if clean.bytes.len() - bits.pos < MARGIN {
+                                bits.pos = clean.fill(source, bits.pos);
+                            }
+                            c.dc[row + x] = block(&mut bits, &clean.bytes, part)?;
                         }
                     }
                 }
             }
-            bits.check_not_cut()?;
+            bits.check_not_cut(&clean)?;
         }
     }
+    clean.skip_to_marker(source);
     Ok(())
 }
 
@@ -768,10 +821,11 @@ fn table(tables: &[Option<Huffman>; 4], id: u8) -> Result<&Huffman, DcError> {
         .ok_or_else(|| corrupt("a scan uses a missing Huffman table"))
 }
 
-/// Reads one block: returns its DC as a sample and skips its AC coefficients.
+/// Reads one block from `data` (at least [`MARGIN`] bytes ahead): returns its DC as a sample
+/// and skips its AC coefficients.
 #[inline(always)]
-fn block<R: Read>(bits: &mut Bits<R>, part: &mut ScanPart) -> Result<u8, DcError> {
-    bits.refill();
+fn block(bits: &mut Bits, data: &[u8], part: &mut ScanPart) -> Result<u8, DcError> {
+    bits.refill(data);
     let fast = part.dc.dc_fast[(bits.buffer >> (64 - SKIP_BITS)) as usize];
     let diff = if fast != 0 {
         bits.consume(fast >> 16);
@@ -784,23 +838,25 @@ fn block<R: Read>(bits: &mut Bits<R>, part: &mut ScanPart) -> Result<u8, DcError
         extend(if size == 0 { 0 } else { bits.take(size) }, size)
     };
     part.predictor = part.predictor.wrapping_add(diff);
+    let ac = part.ac;
+    let multi = &*ac.multi;
     let mut k = 1;
     while k < 64 {
-        bits.refill();
+        bits.refill(data);
         // Several coefficients at once, when they all lie inside this block (otherwise one at
         // a time below, so that a block without an end-of-block code stops at 64 exactly).
-        let multi = part.ac.multi[(bits.buffer >> (64 - SKIP_BITS)) as usize];
-        let used = u32::from(multi & MULTI_BITS_MASK);
-        let advance = usize::from((multi >> 4) & 0xFF);
+        let entry = multi[(bits.buffer >> (64 - SKIP_BITS)) as usize];
+        let used = u32::from(entry & MULTI_BITS_MASK);
+        let advance = usize::from((entry >> 4) & 0xFF);
         if used != 0 && k + advance < 64 {
             bits.consume(used);
             k += advance;
-            if multi & MULTI_END_OF_BLOCK != 0 {
+            if entry & MULTI_END_OF_BLOCK != 0 {
                 break;
             }
             continue;
         }
-        let symbol = bits.symbol(part.ac)?;
+        let symbol = bits.symbol(ac)?;
         let (run, size) = (usize::from(symbol >> 4), u32::from(symbol & 15));
         if size == 0 {
             if run == 15 {

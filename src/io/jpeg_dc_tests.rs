@@ -436,6 +436,42 @@ fn blocks_that_use_every_coefficient_decode_like_the_reference() {
 }
 
 #[test]
+fn a_scan_longer_than_one_unstuffed_chunk_decodes_like_the_reference() {
+    // Noise at quality 100 has a stuffed 0xFF every few hundred bytes, and this scan is
+    // unstuffed in several chunks, each ending on a block the next one continues.
+    let data = noise_jpeg(480, 360);
+    assert!(data.len() > 3 * CLEAN_CHUNK, "{} bytes", data.len());
+    let ours = decode_dc(&data).expect("DC decode of noise");
+    let (max, mean) = differences(&ours, &reference(&data));
+    assert!(max <= 2 && mean < 0.5, "max {max}, mean {mean}");
+    assert!(decode_dc_through(data.as_slice(), 1000).expect("streamed decode") == ours);
+}
+
+#[test]
+fn fill_bytes_before_restart_markers_change_nothing() {
+    let data = DcOnlyJpeg {
+        width: 100,
+        height: 60,
+        sampling: vec![(2, 2), (1, 1), (1, 1)],
+        restart_interval: 2,
+        quant: 2,
+    }
+    .encode(block_value);
+    // A marker may be preceded by any number of 0xFF fill bytes (ITU T.81 B.1.1.2).
+    let mut filled = Vec::new();
+    let mut markers = 0;
+    for (i, &byte) in data.iter().enumerate() {
+        if byte == 0xFF && matches!(data.get(i + 1), Some(0xD0..=0xD7)) {
+            filled.extend([0xFF, 0xFF, 0xFF]);
+            markers += 1;
+        }
+        filled.push(byte);
+    }
+    assert!(markers > 10, "{markers} restart markers");
+    assert!(decode_dc(&filled).expect("DC decode with fill bytes") == decode_dc(&data).unwrap());
+}
+
+#[test]
 fn streamed_through_any_window_the_picture_is_the_same() {
     let inputs = [
         encode(&image::DynamicImage::ImageRgb8(picture(203, 117)), 90),
