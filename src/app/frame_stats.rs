@@ -9,9 +9,13 @@
 //!   issuing the GL draw calls and texture uploads. The timer is paused around
 //!   `swap_buffers`, where Mesa llvmpipe actually rasterizes, so it is a lower bound.
 //! - *whole frame*: the wall time from the start of one frame's UI to the start of the next,
-//!   counted only when the earlier frame asked for an immediate repaint, so that the next one
-//!   followed straight after its swap and no idle wait is included. This is build + paint +
-//!   swap, plus the event loop's own bookkeeping between frames.
+//!   counted only when the next frame was bound to follow straight after the swap, so that no
+//!   idle wait is included: when something asked for an immediate repaint while the frame's UI
+//!   ran, or while the frame before's ran (egui repaints twice per request). A request that
+//!   comes after the UI (a loader's news while the window idles) starts a frame after a wait,
+//!   which is not frame time: egui's own "repaint requested last pass" counts such requests
+//!   too, and took a two-second idle wait during a background decode for a frame. This is
+//!   build + paint + swap, plus the event loop's own bookkeeping between frames.
 //!
 //! Each frame is counted in one phase, as it was when the frame was drawn: *opening or loading*
 //! (not every pane sharp yet, or some image still loading), *view moving* (after that, the
@@ -24,7 +28,8 @@
 //! ("sharp"), and when no image is loading any more ("all loaded"), each with the peak resident
 //! memory so far. `examples/bench_window.rs` reads them.
 
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 /// The environment variable that turns frame statistics and milestones on.
@@ -118,6 +123,16 @@ pub struct FrameStats {
     /// Panes already reported as showing imagery.
     imagery_shown: Vec<&'static str>,
     sharp_reported: bool,
+    /// Immediate repaint requests so far, counted by egui's repaint observer (see
+    /// [`FrameStats::watch_repaints`]), from any thread.
+    requests: Arc<AtomicU64>,
+    observer_installed: bool,
+    /// [`FrameStats::requests`] when the current frame's UI started.
+    requests_at_start: u64,
+    /// Whether immediate repaints were requested during the previous frame's UI, and the one
+    /// before's.
+    asked_previous: bool,
+    asked_before_previous: bool,
 }
 
 impl FrameStats {
@@ -136,22 +151,38 @@ impl FrameStats {
             sharp_this_frame: false,
             imagery_shown: Vec::new(),
             sharp_reported: false,
+            requests: Arc::new(AtomicU64::new(0)),
+            observer_installed: false,
+            requests_at_start: 0,
+            asked_previous: false,
+            asked_before_previous: false,
         }
     }
 
+    /// Counts `ctx`'s immediate repaint requests from now on (once; later calls change
+    /// nothing), to tell which frames followed their predecessor at once.
+    pub fn watch_repaints(&mut self, ctx: &egui::Context) {
+        if self.observer_installed {
+            return;
+        }
+        self.observer_installed = true;
+        let requests = self.requests.clone();
+        ctx.set_repaint_observer(move |info| {
+            if info.delay.is_zero() {
+                requests.fetch_add(1, Ordering::Relaxed);
+            }
+        });
+    }
+
     /// Call at the start of each frame's UI. `build_paint` is eframe's time for the previous
-    /// frame (swap left out); `followed_at_once` whether that frame asked for an immediate
-    /// repaint (then the time since its start is its whole duration); `tiles` how many tiles
-    /// it uploaded; `causes` what asked for this frame (egui's repaint causes). The previous
-    /// frame's phase is what [`FrameStats::end_frame`] was told. Slow frames are reported as
-    /// they happen, with what asked for them, to find out what made them slow.
-    pub fn record(
-        &mut self,
-        build_paint: Option<f32>,
-        followed_at_once: bool,
-        tiles: usize,
-        causes: &dyn Fn() -> String,
-    ) {
+    /// frame (swap left out); `tiles` how many tiles it uploaded; `causes` what asked for this
+    /// frame (egui's repaint causes). The previous frame's whole time (see the module docs)
+    /// counts only when an immediate repaint was asked while its UI, or the one before's, ran.
+    /// The previous frame's phase is what [`FrameStats::end_frame`] was told. Slow frames are
+    /// reported as they happen, with what asked for them, to find out what made them slow.
+    pub fn record(&mut self, build_paint: Option<f32>, tiles: usize, causes: &dyn Fn() -> String) {
+        let followed_at_once = self.asked_previous || self.asked_before_previous;
+        self.requests_at_start = self.requests.load(Ordering::Relaxed);
         let phase = self.previous_phase;
         let now = Instant::now();
         if self.previous_start.is_none() {
@@ -188,6 +219,8 @@ impl FrameStats {
     /// analyst moving the view. Reports "all loaded" the first time nothing is loading after
     /// that.
     pub fn end_frame(&mut self, phase: Phase) {
+        self.asked_before_previous = self.asked_previous;
+        self.asked_previous = self.requests.load(Ordering::Relaxed) > self.requests_at_start;
         let phase = if self.sharp_reported && !self.sharp_this_frame {
             phase
         } else {
@@ -286,25 +319,43 @@ impl Drop for FrameStats {
 mod tests {
     use super::*;
 
+    /// One frame: its UI starts, `requests` immediate repaints are asked (during it when
+    /// `during`, after its UI otherwise), and it ends in `phase`.
+    fn frame(stats: &mut FrameStats, requests: u64, during: bool, phase: Phase) {
+        stats.record(Some(0.002), 0, &String::new);
+        if during {
+            stats.requests.fetch_add(requests, Ordering::Relaxed);
+        }
+        stats.end_frame(phase);
+        if !during {
+            stats.requests.fetch_add(requests, Ordering::Relaxed);
+        }
+    }
+
     #[test]
     fn whole_frames_are_counted_only_when_the_next_frame_followed_at_once() {
         let mut stats = FrameStats::empty();
-        stats.record(None, false, 0, &String::new);
+        stats.record(None, 0, &String::new);
         stats.end_frame(Phase::Still);
-        stats.record(Some(0.002), true, 0, &String::new);
-        stats.end_frame(Phase::Loading);
-        stats.record(Some(0.002), false, 0, &String::new);
-        stats.end_frame(Phase::Loading);
-        stats.record(Some(0.002), true, 0, &String::new);
+        // 1: asks for a repaint while its UI runs: 2 follows at once, and 3 too (egui repaints
+        // twice per request).
+        frame(&mut stats, 1, true, Phase::Loading);
+        frame(&mut stats, 0, true, Phase::Loading);
+        // 3: nothing asked in 2 or 3: 4 came after an idle wait, whatever asked for it.
+        frame(&mut stats, 0, true, Phase::Loading);
+        // 4: a loader's news after its UI (while the window idles) wakes 5, after a wait.
+        frame(&mut stats, 3, false, Phase::Loading);
+        frame(&mut stats, 0, true, Phase::Loading);
+        stats.record(Some(0.002), 0, &String::new);
         let wholes: Vec<bool> = stats.samples.iter().map(|s| s.whole.is_some()).collect();
-        assert_eq!(wholes, [true, false, true]);
+        assert_eq!(wholes, [false, true, true, false, false, false]);
         let summary = stats.summary();
         assert!(
-            summary.contains("whole frame, swap included: all frames: 1 frames"),
+            summary.contains("whole frame, swap included: all frames: 2 frames"),
             "{summary}"
         );
         assert!(
-            summary.contains("build + paint, swap left out: opening or loading: 2 frames"),
+            summary.contains("build + paint, swap left out: opening or loading: 5 frames"),
             "{summary}"
         );
     }
@@ -321,10 +372,11 @@ mod tests {
             Phase::ViewMoving,
             Phase::ViewMoving,
         ];
-        stats.record(None, false, 0, &String::new);
+        stats.record(None, 0, &String::new);
         for phase in phases {
+            stats.requests.fetch_add(1, Ordering::Relaxed);
             stats.end_frame(phase);
-            stats.record(Some(0.001), true, 0, &String::new);
+            stats.record(Some(0.001), 0, &String::new);
         }
         let recorded: Vec<Phase> = stats.samples.iter().map(|s| s.phase).collect();
         assert_eq!(recorded, phases);

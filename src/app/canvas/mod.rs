@@ -108,6 +108,10 @@ pub(crate) struct SideImage<'a> {
     pub(crate) path: std::path::PathBuf,
 }
 
+/// The colour of the canvas around and under the imagery: the window's clear colour, so that
+/// the canvas needs no background layer of its own.
+pub const CANVAS_BACKGROUND: Color32 = Color32::from_gray(24);
+
 pub fn canvas_ui(ui: &mut Ui, input: CanvasInput<'_>, state: CanvasState<'_>) -> CanvasOutput {
     let CanvasState {
         compare,
@@ -120,7 +124,9 @@ pub fn canvas_ui(ui: &mut Ui, input: CanvasInput<'_>, state: CanvasState<'_>) ->
     let area = ui.available_rect_before_wrap();
     ui.allocate_rect(area, Sense::hover());
     let painter = ui.painter_at(area);
-    painter.rect_filled(area, 0.0, Color32::from_gray(24));
+    // No background is painted here: the window is cleared to CANVAS_BACKGROUND each frame
+    // (`SiteDiffApp::clear_color`), and painting it again under the imagery cost a software
+    // renderer a window-sized layer of pixels per frame.
     let project = input.doc.project();
     let Some(site) = input.pair.site.and_then(|id| project.site(id)) else {
         centered_text(
