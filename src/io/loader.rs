@@ -22,7 +22,7 @@ use super::pyramid::{
     quick_overview, to_display_rgb8,
 };
 use super::tile_cache::TileCache;
-use super::tile_reader::{TileReader, TileReaderOptions, open_tile_reader_with};
+use super::tile_reader::{BuildProgress, TileReader, TileReaderOptions, open_tile_reader_with};
 use image::RgbImage;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -530,6 +530,27 @@ impl Worker {
         Ok(())
     }
 
+    /// The tile reader's options, with the build of a first view (a TIFF without overviews:
+    /// one pass over the whole file) reported as progress and stopped when the load is dropped.
+    /// The first report wakes the window, which then polls the bar (see `LOADING_REPAINT`).
+    fn first_view_options(&self) -> TileReaderOptions {
+        let (sender, wake, cancel) = (self.sender.clone(), self.wake.clone(), self.cancel.clone());
+        let woken = AtomicBool::new(false);
+        TileReaderOptions {
+            first_view_progress: Some(BuildProgress(Arc::new(move |fraction| {
+                let event = LoadEvent::Stage(LoadStage::BuildingLevels, Some(fraction));
+                if cancel.load(Ordering::Relaxed) || sender.send(event).is_err() {
+                    return false;
+                }
+                if !woken.swap(true, Ordering::Relaxed) {
+                    wake();
+                }
+                true
+            }))),
+            ..self.tiles.clone()
+        }
+    }
+
     fn check_cancelled(&self) -> Result<(), Stop> {
         if self.cancel.load(Ordering::Relaxed) {
             Err(Stop::Cancelled)
@@ -543,7 +564,7 @@ impl Worker {
         // level are read here, before any queue (it costs little, unless the file has no
         // overviews: then its coarsest level is built first), and the rest on demand.
         self.send(LoadEvent::Stage(LoadStage::Reading, None))?;
-        if let Some(reader) = open_tile_reader_with(&self.path, &self.tiles)
+        if let Some(reader) = open_tile_reader_with(&self.path, &self.first_view_options())
             .map_err(|e| Stop::Failed(e.to_string()))?
         {
             return self.load_tiled(reader);

@@ -301,6 +301,7 @@ fn a_large_tiled_tiff_is_read_tile_by_tile_coarsest_level_first_then_the_tiles_a
         min_decoded_bytes: 0,
         cache_dir: Some(dir.path().join("levels")),
         cache_limit_bytes: 1 << 30,
+        first_view_progress: None,
     };
     let (_, wake) = counting_wake();
     let mut load = ImageLoad::start_with(path, wake, None, tiles);

@@ -13,7 +13,9 @@ use super::pyramid::{TILE_SIZE, level_count, level_size};
 use std::path::Path;
 use std::sync::Arc;
 
-pub use super::tiff_tiles::{MAX_TILED_SIDE, TILED_FROM_DECODED_BYTES, TileReaderOptions};
+pub use super::tiff_tiles::{
+    BuildProgress, MAX_TILED_SIDE, TILED_FROM_DECODED_BYTES, TileReaderOptions,
+};
 
 /// An image read piece by piece: the tiles of its pyramid levels on demand, never the whole.
 pub trait TileReader: Send + Sync {

@@ -91,9 +91,27 @@ pub(super) fn plan_and_build(
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .clamp(1, 16);
+    // Progress over the whole chain, counted in output tiles (each level's source is read once).
+    let total: u64 = needed
+        .iter()
+        .map(|p| tile_count(width, height, p.level))
+        .sum();
+    let done = Mutex::new(0u64);
+    let tick = |tiles: u64| {
+        let mut d = done.lock().unwrap_or_else(|e| e.into_inner());
+        *d += tiles;
+        let share = (*d as f64 / total.max(1) as f64).min(1.0) as f32;
+        options
+            .first_view_progress
+            .as_ref()
+            .is_none_or(|progress| (progress.0)(share))
+    };
+    if !needed.is_empty() && !tick(0) {
+        return Err("stopped".to_string());
+    }
     let mut written = Vec::new();
     for step in &needed {
-        let file = build_level(&reader, *step, &dir, &key, threads, &|_| true)
+        let file = build_level(&reader, *step, &dir, &key, threads, &tick)
             .map_err(|e| format!("building level {} for the first view: {e}", step.level))?;
         written.push(level_path(&dir, &key, step.level));
         reader.levels.write().unwrap_or_else(|e| e.into_inner())[step.level] =

@@ -72,6 +72,19 @@ pub struct TileReaderOptions {
     pub cache_dir: Option<PathBuf>,
     /// The cache folder's size bound; the least recently used level files go first.
     pub cache_limit_bytes: u64,
+    /// Hears how far the build of the levels the first view needs has come, when the file
+    /// lacks overviews (seconds to minutes of work), and stops it by returning false.
+    pub first_view_progress: Option<BuildProgress>,
+}
+
+/// A callback given the share (0..=1) of a build done, returning whether to go on.
+#[derive(Clone)]
+pub struct BuildProgress(pub Arc<dyn Fn(f32) -> bool + Send + Sync>);
+
+impl std::fmt::Debug for BuildProgress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BuildProgress")
+    }
 }
 
 /// The variable that sets, in bytes, from what decoded size a tiled or striped TIFF is read tile
@@ -92,6 +105,7 @@ impl Default for TileReaderOptions {
             min_decoded_bytes: tiled_from_bytes(),
             cache_dir: None,
             cache_limit_bytes: 4 << 30,
+            first_view_progress: None,
         }
     }
 }

@@ -55,6 +55,7 @@ fn options(cache: &Path) -> TileReaderOptions {
         min_decoded_bytes: 0,
         cache_dir: Some(cache.to_path_buf()),
         cache_limit_bytes: 1 << 30,
+        first_view_progress: None,
     }
 }
 
@@ -224,6 +225,51 @@ fn levels_too_far_from_the_file_are_built_once_and_read_from_the_cache_after() {
     std::fs::remove_dir_all(&cache).unwrap();
     let rebuilt = open(&path, &cache);
     assert_tiles_match(rebuilt.as_ref(), &expected, 0);
+}
+
+#[test]
+fn the_first_view_build_reports_its_progress_and_stops_when_told() {
+    let dir = tempfile::tempdir().unwrap();
+    // 8200 px wide: level 4 is built from level 0 before the reader opens, 17 x 1 tiles of level
+    // 0 (and a row of level 4) read in one pass.
+    let path = write(
+        dir.path(),
+        "no_overviews.tif",
+        &spec(8200, 300, 3, 8, ChunkLayout::Tiles(512)),
+    );
+    let heard = Arc::new(Mutex::new(Vec::new()));
+    let record = heard.clone();
+    let with_progress = TileReaderOptions {
+        first_view_progress: Some(BuildProgress(Arc::new(move |share| {
+            record.lock().unwrap().push(share);
+            true
+        }))),
+        ..options(&dir.path().join("cache"))
+    };
+    let reader = open_tile_reader_with(&path, &with_progress)
+        .expect("opens")
+        .expect("read by tiles");
+    assert_tiles_match(reader.as_ref(), &expected_levels(&path, None), 0);
+    let heard = heard.lock().unwrap().clone();
+    assert_eq!(heard.first(), Some(&0.0), "{heard:?}");
+    assert_eq!(heard.last(), Some(&1.0), "{heard:?}");
+    assert!(heard.windows(2).all(|w| w[0] <= w[1]), "{heard:?}");
+
+    // Told to stop (the load was dropped): an error, and nothing left in the cache.
+    let cache = dir.path().join("stopped");
+    let stopping = TileReaderOptions {
+        first_view_progress: Some(BuildProgress(Arc::new(|share| share == 0.0))),
+        ..options(&cache)
+    };
+    let error = open_tile_reader_with(&path, &stopping)
+        .err()
+        .expect("a stopped build is an error")
+        .to_string();
+    assert!(error.contains("stopped"), "{error}");
+    let left: Vec<_> = std::fs::read_dir(&cache)
+        .map(|d| d.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "{left:?}");
 }
 
 #[test]
