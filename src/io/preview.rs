@@ -6,9 +6,10 @@
 //! file: for JPEG the DC coefficients alone ([`super::jpeg_dc`], one pixel per 8 x 8 block,
 //! with `jpeg-decoder`'s 1/8 scaled decode for the variants it does not cover); for TIFF the
 //! internal reduced-resolution image (overview) closest to [`PREVIEW_LONG_SIDE`], as Cloud
-//! Optimized GeoTIFFs carry. PNG and WebP get no preview: their pixels cannot be read at a
-//! lower resolution (an interlaced PNG's first pass could, but imagery PNGs are almost never
-//! interlaced and `image` does not expose the passes).
+//! Optimized GeoTIFFs carry; for an interlaced PNG its first Adam7 pass (the top-left pixel of
+//! every 8 x 8 block, 1/64 of the data, read with the `png` crate, which gives the passes one by
+//! one). A PNG that is not interlaced and WebP get no preview: their pixels cannot be read at a
+//! lower resolution.
 //!
 //! [`decode_thumbnail`] uses the same reduced decodes for the timeline's icons, falling back
 //! to a full decode (then dropped) only where there is none. Both apply the limits of
@@ -69,6 +70,7 @@ pub fn decode_preview(path: &Path) -> Result<Option<Preview>, ImageError> {
         let reduced = match kind {
             Kind::Jpeg => Some(jpeg_eighth(path)?),
             Kind::Tiff => tiff_overview(path, PREVIEW_LONG_SIDE, Pick::Closest)?,
+            Kind::Png => png_first_pass(path)?,
             Kind::Other => None,
         };
         Ok(reduced.and_then(|image| as_level(image, width, height)))
@@ -87,6 +89,7 @@ pub fn decode_thumbnail(path: &Path, max_side: u32) -> Result<RgbImage, ImageErr
         let big = info.0.max(info.1) / 8 >= max_side;
         Ok(match info.2 {
             Kind::Jpeg if big => Some(jpeg_eighth(path)?),
+            Kind::Png if big => png_first_pass(path)?,
             Kind::Tiff => tiff_overview(path, max_side, Pick::SmallestAtLeast)?,
             _ => None,
         })
@@ -161,6 +164,7 @@ impl ThumbnailLoad {
 enum Kind {
     Jpeg,
     Tiff,
+    Png,
     Other,
 }
 
@@ -174,6 +178,7 @@ fn sniff(path: &Path) -> Result<Kind, ImageError> {
     Ok(match &magic[..read] {
         [0xFF, 0xD8, ..] => Kind::Jpeg,
         [b'I', b'I', 42 | 43, 0] | [b'M', b'M', 0, 42 | 43] => Kind::Tiff,
+        [0x89, b'P', b'N', b'G'] => Kind::Png,
         _ => Kind::Other,
     })
 }
@@ -268,6 +273,67 @@ fn scaled_jpeg_decode(data: &[u8]) -> Result<RgbImage, String> {
     };
     RgbImage::from_raw(u32::from(w), u32::from(h), rgb)
         .ok_or_else(|| "the scaled decode has the wrong size".to_string())
+}
+
+/// An interlaced PNG's first Adam7 pass, one pixel per 8 x 8 block (its top-left one), as
+/// display RGB (16-bit data stretched as the full decode does); `None` when the PNG is not
+/// interlaced or the pass cannot be read (the full decode then says what is wrong).
+fn png_first_pass(path: &Path) -> Result<Option<RgbImage>, ImageError> {
+    let (file, _) = open_file(path)?;
+    let mut decoder = png::Decoder::new(BufReader::new(file));
+    // Palettes and low bit depths to 8 bits, transparency to alpha; 16 bits stay.
+    decoder.set_transformations(png::Transformations::EXPAND);
+    let Ok(mut reader) = decoder.read_info() else {
+        return Ok(None);
+    };
+    let (width, height, interlaced) = {
+        let info = reader.info();
+        (info.width, info.height, info.interlaced)
+    };
+    if !interlaced {
+        return Ok(None);
+    }
+    // Pass 1 holds the pixels at multiples of 8 in both directions, and comes first.
+    let (pass_width, pass_height) = (width.div_ceil(8), height.div_ceil(8));
+    let (color, depth) = reader.output_color_type();
+    let wide = depth == png::BitDepth::Sixteen;
+    let row_bytes = pass_width as usize * color.samples() * if wide { 2 } else { 1 };
+    let mut bytes = Vec::new();
+    for _ in 0..pass_height {
+        match reader.next_row() {
+            Ok(Some(row)) if row.data().len() == row_bytes => bytes.extend_from_slice(row.data()),
+            _ => return Ok(None),
+        }
+    }
+    let (w, h) = (pass_width, pass_height);
+    let wide_samples = || -> Vec<u16> {
+        bytes
+            .chunks_exact(2)
+            .map(|b| u16::from_be_bytes([b[0], b[1]]))
+            .collect()
+    };
+    use png::ColorType as C;
+    let image = match (color, wide) {
+        (C::Grayscale, false) => ImageBuffer::from_raw(w, h, bytes).map(DynamicImage::ImageLuma8),
+        (C::GrayscaleAlpha, false) => {
+            ImageBuffer::from_raw(w, h, bytes).map(DynamicImage::ImageLumaA8)
+        }
+        (C::Rgb, false) => ImageBuffer::from_raw(w, h, bytes).map(DynamicImage::ImageRgb8),
+        (C::Rgba, false) => ImageBuffer::from_raw(w, h, bytes).map(DynamicImage::ImageRgba8),
+        (C::Grayscale, true) => {
+            ImageBuffer::from_raw(w, h, wide_samples()).map(DynamicImage::ImageLuma16)
+        }
+        (C::GrayscaleAlpha, true) => {
+            ImageBuffer::from_raw(w, h, wide_samples()).map(DynamicImage::ImageLumaA16)
+        }
+        (C::Rgb, true) => ImageBuffer::from_raw(w, h, wide_samples()).map(DynamicImage::ImageRgb16),
+        (C::Rgba, true) => {
+            ImageBuffer::from_raw(w, h, wide_samples()).map(DynamicImage::ImageRgba16)
+        }
+        // A palette is expanded above.
+        (C::Indexed, _) => None,
+    };
+    Ok(image.map(|image| to_display_rgb8(image).0))
 }
 
 /// Which overview a TIFF gives.

@@ -82,6 +82,119 @@ fn small_images_and_formats_without_a_reduced_form_get_no_preview() {
     assert_eq!(decode_preview(&plain_tiff).expect("readable"), None);
 }
 
+/// Writes an interlaced (Adam7) PNG of `samples_per_pixel` samples of `bytes_per_sample`
+/// bytes (big-endian) each, colour type `color_type`; `pixel(x, y)` gives a pixel's bytes.
+/// Written by hand: the `png` crate's encoder does not interlace.
+fn write_interlaced_png(
+    path: &Path,
+    (width, height): (u32, u32),
+    (color_type, bit_depth): (u8, u8),
+    pixel: impl Fn(u32, u32) -> Vec<u8>,
+) {
+    use std::io::Write;
+    // (x0, y0, dx, dy) of the seven passes.
+    const PASSES: [(u32, u32, u32, u32); 7] = [
+        (0, 0, 8, 8),
+        (4, 0, 8, 8),
+        (0, 4, 4, 8),
+        (2, 0, 4, 4),
+        (0, 2, 2, 4),
+        (1, 0, 2, 2),
+        (0, 1, 1, 2),
+    ];
+    let mut raw = Vec::new();
+    for (x0, y0, dx, dy) in PASSES {
+        if x0 >= width || y0 >= height {
+            continue;
+        }
+        for y in (y0..height).step_by(dy as usize) {
+            raw.push(0); // no filter
+            for x in (x0..width).step_by(dx as usize) {
+                raw.extend(pixel(x, y));
+            }
+        }
+    }
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+    z.write_all(&raw).unwrap();
+    let compressed = z.finish().unwrap();
+    let chunk = |out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]| {
+        out.extend((data.len() as u32).to_be_bytes());
+        let mut crc = flate2::Crc::new();
+        crc.update(kind);
+        crc.update(data);
+        out.extend(kind);
+        out.extend(data);
+        out.extend(crc.sum().to_be_bytes());
+    };
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut header = Vec::new();
+    header.extend(width.to_be_bytes());
+    header.extend(height.to_be_bytes());
+    header.extend([bit_depth, color_type, 0, 0, 1]); // Adam7
+    chunk(&mut png, b"IHDR", &header);
+    chunk(&mut png, b"IDAT", &compressed);
+    chunk(&mut png, b"IEND", &[]);
+    std::fs::write(path, png).unwrap();
+}
+
+#[test]
+fn an_interlaced_png_previews_from_its_first_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("interlaced.png");
+    let (width, height) = (2100, 2050);
+    let picture = scene(width, height);
+    write_interlaced_png(&path, (width, height), (2, 8), |x, y| {
+        picture.get_pixel(x, y).0.to_vec()
+    });
+    // The hand-made file is a valid PNG of the scene.
+    let full = image::open(&path).expect("image reads it").to_rgb8();
+    assert!(full == picture);
+    let preview = decode_preview(&path).expect("readable").expect("a preview");
+    assert_eq!(
+        (preview.width, preview.height, preview.level),
+        (width, height, 3)
+    );
+    assert_eq!(preview.image.dimensions(), level_size(width, height, 3));
+    for (px, py) in [(0, 0), (5, 9), (262, 256), (100, 200)] {
+        assert_eq!(
+            preview.image.get_pixel(px, py),
+            full.get_pixel(px * 8, py * 8),
+            "pixel {px}, {py}"
+        );
+    }
+    let thumbnail = decode_thumbnail(&path, 128).expect("a thumbnail");
+    assert_eq!(thumbnail.width().max(thumbnail.height()), 128);
+}
+
+#[test]
+fn a_16_bit_gray_interlaced_png_is_stretched_like_its_full_decode() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gray16.png");
+    let (width, height) = (2048, 2304);
+    // 12-bit data in 16-bit samples, a ramp across: dark unless stretched.
+    let value = |x: u32, _y: u32| (x * 4095 / (width - 1)) as u16;
+    write_interlaced_png(&path, (width, height), (0, 16), |x, y| {
+        value(x, y).to_be_bytes().to_vec()
+    });
+    let preview = decode_preview(&path).expect("readable").expect("a preview");
+    assert_eq!(preview.level, 3);
+    let full = to_display_rgb8(image::open(&path).expect("image reads it")).0;
+    for px in [0, 40, 128, 200, 255] {
+        let (ours, theirs) = (
+            preview.image.get_pixel(px, 7)[0],
+            full.get_pixel(px * 8, 56)[0],
+        );
+        assert!(
+            ours.abs_diff(theirs) <= 2,
+            "x {px}: {ours} against {theirs}"
+        );
+    }
+    assert!(
+        preview.image.get_pixel(255, 0)[0] > 240,
+        "stretched to white"
+    );
+}
+
 #[test]
 fn a_tiff_previews_from_the_overview_closest_to_a_window() {
     let dir = tempfile::tempdir().unwrap();
