@@ -12,8 +12,9 @@
 //! says so), any sampling factors, interleaved or one scan per component, restart markers.
 //! Anything else (progressive, arithmetic coding, 12-bit, CMYK) is [`DcError::Unsupported`] and
 //! the caller falls back to another decoder. Damaged data is [`DcError::Corrupt`]; no input
-//! panics, and the only allocations are the output and one byte per block and component, which
-//! the frame header's size bounds (checked against [`MAX_SIDE`] first).
+//! panics, and the only allocations are the output, one byte per block and component, which
+//! the frame header's size bounds (checked against [`MAX_SIDE`] first), and two buffers of
+//! bounded size (the file's window and its unstuffed bytes).
 
 use super::image_decode::MAX_SIDE;
 use image::RgbImage;
@@ -284,7 +285,6 @@ impl Clean {
             // Drop what was read.
             self.bytes.copy_within(pos.., 0);
             self.bytes.truncate(self.bytes.len() - pos);
-            self.real = self.bytes.len();
             pos = 0;
             self.unstuff(source, CLEAN_CHUNK);
             self.real = self.bytes.len();
