@@ -292,10 +292,19 @@ fn open_checked(
     if let Some(frame) = jpeg {
         check_jpeg_frame(path, frame, file_size)?;
     }
+    let bigtiff = is_bigtiff(&mut buffered).map_err(open_error)?;
     let mut reader = ImageReader::new(buffered)
         .with_guessed_format()
         .map_err(open_error)?;
     let format = match reader.format() {
+        None if bigtiff => {
+            return Err(ImageError::Unsupported {
+                path: path.to_path_buf(),
+                message: "a BigTIFF, which sitediff reads only tile by tile (in the window, \
+                          when it is tiled or striped with its samples interleaved), not whole"
+                    .to_string(),
+            });
+        }
         None => {
             return Err(ImageError::UnknownFormat {
                 path: path.to_path_buf(),
@@ -494,6 +503,14 @@ fn pixel_type_name(color: ExtendedColorType) -> String {
 }
 
 /// Puts an `image` error into words about `path`.
+/// Whether `reader` starts with a BigTIFF's signature; leaves it at the start.
+fn is_bigtiff(reader: &mut (impl Read + Seek)) -> io::Result<bool> {
+    let mut magic = [0u8; 4];
+    let read = reader.read(&mut magic)?;
+    reader.seek(SeekFrom::Start(0))?;
+    Ok(read == 4 && matches!(&magic, b"II+\0" | b"MM\0+"))
+}
+
 fn from_image_error(path: &Path, error: image::ImageError) -> ImageError {
     let path = path.to_path_buf();
     match error {

@@ -20,7 +20,8 @@ use super::image_decode::{
     ImageError, check_jpeg_frame, decode_image, guard_panics, open_file, probe_image,
 };
 use super::jpeg_dc::{DcError, decode_dc_from};
-use super::pyramid::{level_size, to_display_rgb8};
+use super::pyramid::{TILE_SIZE, level_count, level_size, to_display_rgb8};
+use super::tile_reader::open_tile_reader;
 use image::imageops::FilterType;
 use image::{DynamicImage, ImageBuffer, RgbImage};
 use std::io::{BufReader, Read, Seek, SeekFrom};
@@ -78,12 +79,18 @@ pub fn decode_preview(path: &Path) -> Result<Option<Preview>, ImageError> {
 }
 
 /// A thumbnail of the image at `path`, its long side at most `max_side`, made from a reduced
-/// decode where the format has one (JPEG at 1/8, a TIFF's smallest overview that is still at
-/// least `max_side` long) and otherwise from a full decode whose pixels are dropped at once.
+/// decode where the format has one (a TIFF read tile by tile: its coarsest level; JPEG at 1/8;
+/// an interlaced PNG's first pass; another TIFF's smallest overview that is still at least
+/// `max_side` long) and otherwise from a full decode whose pixels are dropped at once.
 /// The same limits as [`decode_image`] apply. Slow for large non-JPEG files: call it off the
 /// UI thread.
 pub fn decode_thumbnail(path: &Path, max_side: u32) -> Result<RgbImage, ImageError> {
     let max_side = max_side.max(1);
+    // A TIFF the window reads tile by tile (large, or a BigTIFF) has its coarsest level ready
+    // to hand, whatever its layout.
+    if let Some(image) = guard_panics(path, || tiled_coarsest(path))? {
+        return Ok(shrink_to(&image, max_side));
+    }
     let reduced = guard_panics(path, || {
         let info = probe_header(path)?;
         let big = info.0.max(info.1) / 8 >= max_side;
@@ -99,6 +106,28 @@ pub fn decode_thumbnail(path: &Path, max_side: u32) -> Result<RgbImage, ImageErr
         None => to_display_rgb8(decode_image(path)?).0,
     };
     Ok(shrink_to(&image, max_side))
+}
+
+/// The coarsest pyramid level (one tile, 257 to 512 px long) of a TIFF read tile by tile (see
+/// [`open_tile_reader`]: large, or a BigTIFF, which `image` cannot decode); `None` for other
+/// files. A TIFF without overviews has that level built first (one pass over the file, cached
+/// for the window's own open).
+fn tiled_coarsest(path: &Path) -> Result<Option<RgbImage>, ImageError> {
+    if !matches!(sniff(path)?, Kind::Tiff) {
+        return Ok(None);
+    }
+    let Some(reader) = open_tile_reader(path)? else {
+        return Ok(None);
+    };
+    let (width, height) = reader.size();
+    let top = level_count(width, height, TILE_SIZE) - 1;
+    reader.read_tile(top, 0, 0).map(Some).map_err(|message| {
+        let prefix = format!("{}: ", path.display());
+        ImageError::Corrupt {
+            path: path.to_path_buf(),
+            message: message.strip_prefix(&prefix).unwrap_or(&message).into(),
+        }
+    })
 }
 
 /// A thumbnail being made on a background thread with [`decode_thumbnail`], so that the

@@ -307,13 +307,15 @@ impl TiffTileReader {
             return Ok(None);
         }
         drop(file);
+        // `image` cannot decode a BigTIFF whole: any size goes this way.
+        let bigtiff = matches!(&magic, b"II+\0" | b"MM\0+");
         let mut decoder = open_decoder(path, 0).map_err(|e| corrupt(path, e))?;
         let mut infos = vec![ifd_info(&mut decoder).map_err(|e| corrupt(path, e))?];
         let main = &infos[0];
         let format = main.format.clone().map_err(|e| unsupported(path, e))?;
         let (width, height) = (main.width, main.height);
         let decoded = u64::from(width) * u64::from(height) * format.pixel_bytes();
-        if decoded <= options.min_decoded_bytes || main.planar || main.mask {
+        if (decoded <= options.min_decoded_bytes && !bigtiff) || main.planar || main.mask {
             return Ok(None);
         }
         if u64::from(main.chunk.0) * u64::from(main.chunk.1) * format.pixel_bytes()

@@ -301,6 +301,39 @@ fn a_missing_middle_level_is_built_in_the_background_while_the_others_read() {
 }
 
 #[test]
+fn a_small_bigtiff_is_read_by_tiles_since_image_cannot_decode_it_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    for layout in [ChunkLayout::Tiles(256), ChunkLayout::Strips(16)] {
+        let mut s = spec(700, 500, 3, 8, layout);
+        s.bigtiff = true;
+        let path = write(dir.path(), "small_big.tif", &s);
+        // Far below the size from which TIFFs are read by tiles.
+        let options = TileReaderOptions {
+            min_decoded_bytes: 1 << 40,
+            ..options(&dir.path().join("cache"))
+        };
+        let reader = open_tile_reader_with(&path, &options)
+            .expect("opens")
+            .expect("read by tiles");
+        assert_eq!(reader.size(), (700, 500));
+        // The same pixels as the classic TIFF of that spec, which `image` decodes.
+        s.bigtiff = false;
+        let classic = write(dir.path(), "classic.tif", &s);
+        assert_tiles_match(reader.as_ref(), &expected_levels(&classic, None), 0);
+        let message = crate::io::image_decode::decode_image(&path)
+            .expect_err("image cannot decode a BigTIFF")
+            .to_string();
+        assert!(
+            message.contains("small_big.tif") && message.contains("BigTIFF"),
+            "{message}"
+        );
+        // The timeline's thumbnail comes from its coarsest level.
+        let thumbnail = crate::io::preview::decode_thumbnail(&path, 128).expect("a thumbnail");
+        assert_eq!(thumbnail.dimensions(), (128, 91));
+    }
+}
+
+#[test]
 fn small_tiffs_and_other_files_go_the_whole_image_path() {
     let dir = tempfile::tempdir().unwrap();
     let path = write(
