@@ -843,6 +843,37 @@ fn rename_site_renames_a_site_named_by_id_or_by_name() {
 }
 
 #[test]
+fn a_project_open_in_a_window_is_not_changed_from_the_command_line() {
+    use sitediff::io::project_lock::{LockOwner, ProjectLock, lock_path};
+    let dir = tempfile::tempdir().unwrap();
+    let project = support::project_on_disk(dir.path());
+    let p = project.to_str().unwrap();
+    let rename = ["rename-site", p, "--site", "S1", "--name", "North yard"];
+    // This test process holds the lock, as a window would.
+    let lock = ProjectLock::acquire(&project).expect("the lock");
+    let untouched = Untouched::snapshot(&project);
+    sitediff()
+        .args(rename)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("is open in a window"))
+        .stderr(predicate::str::contains(format!(
+            "(process {})",
+            std::process::id()
+        )));
+    untouched.check();
+    drop(lock);
+    // A lock left by a window that is gone is no obstacle.
+    let gone = LockOwner {
+        pid: u32::MAX - 7,
+        ..LockOwner::me()
+    };
+    fs::write(lock_path(&project), ron::to_string(&gone).unwrap()).unwrap();
+    sitediff().args(rename).assert().success();
+    assert_eq!(load(&project).sites[0].name, "North yard");
+}
+
+#[test]
 fn removing_an_image_footprints_use_exits_1_names_the_footprints_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let project = support::project_on_disk(dir.path());

@@ -9,6 +9,7 @@ use crate::editing::Document;
 use crate::editing::grow;
 use crate::editing::ops::Op;
 use crate::io::project_file::parse_project;
+use crate::io::project_lock::lock_holder;
 use crate::io::project_to_string;
 use crate::model::{CaptureDate, ImageId, Project, SiteId, validate};
 use std::collections::HashSet;
@@ -165,9 +166,21 @@ fn reference_of(project: &Project, site: SiteId) -> Option<(ImageId, CaptureDate
     Some((r.id, r.date))
 }
 
-/// The project, or why it cannot be opened (the message names the file, and the line and
-/// column of a syntax error). A file that does not load is never written.
+/// The project to change, or why it cannot be (the message names the file, and the line and
+/// column of a syntax error). A file that does not load is never written, nor one a window
+/// holds open: the window would overwrite the change at its next save, or be told the file
+/// changed under it. A lock left by a window that is gone does not count.
 pub(super) fn open(path: &Path) -> Result<Document, Stop> {
+    if let Some(owner) = lock_holder(path).filter(|owner| !owner.is_stale()) {
+        return Err(refused(
+            path,
+            format!(
+                "the project is open in a window ({}): make the change there, or close the \
+                 window first; nothing was written",
+                owner.describe()
+            ),
+        ));
+    }
     Document::open(path).map_err(|e| Stop::Failed(e.to_string()))
 }
 
