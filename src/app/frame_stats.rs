@@ -126,7 +126,6 @@ pub struct FrameStats {
     /// Immediate repaint requests so far, counted by egui's repaint observer (see
     /// [`FrameStats::watch_repaints`]), from any thread.
     requests: Arc<AtomicU64>,
-    observer_installed: bool,
     /// [`FrameStats::requests`] when the current frame's UI started.
     requests_at_start: u64,
     /// Whether immediate repaints were requested during the previous frame's UI, and the one
@@ -152,20 +151,16 @@ impl FrameStats {
             imagery_shown: Vec::new(),
             sharp_reported: false,
             requests: Arc::new(AtomicU64::new(0)),
-            observer_installed: false,
             requests_at_start: 0,
             asked_previous: false,
             asked_before_previous: false,
         }
     }
 
-    /// Counts `ctx`'s immediate repaint requests from now on (once; later calls change
-    /// nothing), to tell which frames followed their predecessor at once.
-    pub fn watch_repaints(&mut self, ctx: &egui::Context) {
-        if self.observer_installed {
-            return;
-        }
-        self.observer_installed = true;
+    /// Counts `ctx`'s immediate repaint requests from now on, to tell which frames followed
+    /// their predecessor at once. Call it once, when the window is created (egui keeps one
+    /// observer: a later call replaces it).
+    pub fn watch_repaints(&self, ctx: &egui::Context) {
         let requests = self.requests.clone();
         ctx.set_repaint_observer(move |info| {
             if info.delay.is_zero() {

@@ -83,6 +83,9 @@ pub fn run(project_path: PathBuf) -> anyhow::Result<()> {
                 .and_then(|s| eframe::get_value::<Prefs>(s, prefs::STORAGE_KEY))
                 .unwrap_or_default();
             let mut app = SiteDiffApp::with_context_cell(prefs, ctx_cell);
+            if let Some(stats) = &app.frame_stats {
+                stats.watch_repaints(&cc.egui_ctx);
+            }
             app.open_now(&project_path);
             // Loads started while the window was being set up, if they are ready to hand over
             // (otherwise they are dropped, which stops them, and the window starts its own).
@@ -776,7 +779,6 @@ impl eframe::App for SiteDiffApp {
 
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         if let Some(stats) = &mut self.frame_stats {
-            stats.watch_repaints(ui.ctx());
             stats.record(frame.info().cpu_usage, self.last_uploads, &|| {
                 let causes = ui.ctx().repaint_causes();
                 let mut named: Vec<String> = causes

@@ -224,8 +224,8 @@ fn read_date_tags(path: &Path) -> DateTags {
         return DateTags::default();
     }
     let mut magic = [0u8; 4];
-    let is_tiff = file.read_exact(&mut magic).is_ok()
-        && matches!(&magic, b"II*\0" | b"MM\0*" | b"II+\0" | b"MM\0+");
+    let is_tiff =
+        file.read_exact(&mut magic).is_ok() && super::headers::tiff_signature(&magic).is_some();
     if is_tiff && let Some(tags) = tiff_date_tags(path) {
         return tags;
     }

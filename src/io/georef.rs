@@ -152,7 +152,7 @@ fn is_tiff(file: &mut File) -> bool {
     let mut magic = [0u8; 4];
     let read = file.read_exact(&mut magic).is_ok();
     let _ = file.seek(SeekFrom::Start(0));
-    read && matches!(magic, [b'I', b'I', 42 | 43, 0] | [b'M', b'M', 0, 42 | 43])
+    read && super::headers::tiff_signature(&magic).is_some()
 }
 
 fn geotiff_tags(path: &Path, file: File) -> Result<Option<GeoTiffTags>, GeorefError> {

@@ -204,3 +204,21 @@ mod tests {
         assert!(!png_has_iccp(&mut Cursor::new(&png)).unwrap());
     }
 }
+
+/// Which TIFF a file's first four bytes announce, if any.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TiffSignature {
+    /// A classic TIFF (32-bit offsets, files up to 4 GiB).
+    Classic,
+    /// A BigTIFF (64-bit offsets), which `image` cannot decode.
+    Big,
+}
+
+/// The TIFF signature `magic` (a file's first bytes) starts with, little- or big-endian.
+pub fn tiff_signature(magic: &[u8]) -> Option<TiffSignature> {
+    match magic {
+        [b'I', b'I', 42, 0, ..] | [b'M', b'M', 0, 42, ..] => Some(TiffSignature::Classic),
+        [b'I', b'I', 43, 0, ..] | [b'M', b'M', 0, 43, ..] => Some(TiffSignature::Big),
+        _ => None,
+    }
+}

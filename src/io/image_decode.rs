@@ -10,7 +10,9 @@
 //! No input panics: damaged, truncated, empty, random or directory paths all give an
 //! [`ImageError`] whose message starts with the path.
 
-use super::headers::{JpegFrame, jpeg_frame, jpeg_has_end_marker, png_has_iccp};
+use super::headers::{
+    JpegFrame, TiffSignature, jpeg_frame, jpeg_has_end_marker, png_has_iccp, tiff_signature,
+};
 use super::regular_file::{OpenError, open_regular};
 use image::{DynamicImage, ExtendedColorType, ImageDecoder, ImageFormat, ImageReader, Limits};
 use std::fs::File;
@@ -508,7 +510,7 @@ fn is_bigtiff(reader: &mut (impl Read + Seek)) -> io::Result<bool> {
     let mut magic = [0u8; 4];
     let read = reader.read(&mut magic)?;
     reader.seek(SeekFrom::Start(0))?;
-    Ok(read == 4 && matches!(&magic, b"II+\0" | b"MM\0+"))
+    Ok(tiff_signature(&magic[..read]) == Some(TiffSignature::Big))
 }
 
 fn from_image_error(path: &Path, error: image::ImageError) -> ImageError {

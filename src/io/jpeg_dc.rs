@@ -410,22 +410,13 @@ impl Bits {
     }
 }
 
-/// The symbol and code length of a code longer than [`LOOKUP_BITS`] at the top of `buffer`
+/// The code length and symbol of a code longer than [`LOOKUP_BITS`] at the top of `buffer`
 /// (kept out of line and away from the bit reader, which then stays in registers).
 #[inline(never)]
 fn long_symbol(buffer: u64, table: &Huffman) -> Result<(u32, u8), DcError> {
-    for length in LOOKUP_BITS + 1..=16 {
-        let code = (buffer >> (64 - length)) as i32;
-        if code <= table.max_code[length as usize] {
-            let index = (code + table.offset[length as usize]) as usize;
-            let symbol = *table
-                .symbols
-                .get(index)
-                .ok_or_else(|| corrupt("a Huffman code points outside its table"))?;
-            return Ok((length, symbol));
-        }
-    }
-    Err(corrupt("an invalid Huffman code"))
+    table
+        .decode_prefix((buffer >> 48) as u32, 16)
+        .ok_or_else(|| corrupt("an invalid Huffman code"))
 }
 
 /// After a restart interval: steps over the RSTn marker; the bit reader starts afresh.

@@ -15,13 +15,13 @@
 //! to a full decode (then dropped) only where there is none. Both apply the limits of
 //! [`super::image_decode`] before allocating and never panic on bad input.
 
-use super::headers::jpeg_frame;
+use super::headers::{jpeg_frame, tiff_signature};
 use super::image_decode::{
     ImageError, check_jpeg_frame, decode_image, guard_panics, open_file, probe_image,
 };
 use super::jpeg_dc::{DcError, decode_dc_from};
-use super::pyramid::{TILE_SIZE, level_count, level_size, to_display_rgb8};
-use super::tile_reader::open_tile_reader;
+use super::pyramid::{level_size, to_display_rgb8};
+use super::tile_reader::{open_tile_reader, read_coarsest};
 use image::imageops::FilterType;
 use image::{DynamicImage, ImageBuffer, RgbImage};
 use std::io::{BufReader, Read, Seek, SeekFrom};
@@ -113,21 +113,10 @@ pub fn decode_thumbnail(path: &Path, max_side: u32) -> Result<RgbImage, ImageErr
 /// files. A TIFF without overviews has that level built first (one pass over the file, cached
 /// for the window's own open).
 fn tiled_coarsest(path: &Path) -> Result<Option<RgbImage>, ImageError> {
-    if !matches!(sniff(path)?, Kind::Tiff) {
-        return Ok(None);
+    match open_tile_reader(path)? {
+        Some(reader) => read_coarsest(reader.as_ref(), path).map(Some),
+        None => Ok(None),
     }
-    let Some(reader) = open_tile_reader(path)? else {
-        return Ok(None);
-    };
-    let (width, height) = reader.size();
-    let top = level_count(width, height, TILE_SIZE) - 1;
-    reader.read_tile(top, 0, 0).map(Some).map_err(|message| {
-        let prefix = format!("{}: ", path.display());
-        ImageError::Corrupt {
-            path: path.to_path_buf(),
-            message: message.strip_prefix(&prefix).unwrap_or(&message).into(),
-        }
-    })
 }
 
 /// A thumbnail being made on a background thread with [`decode_thumbnail`], so that the
@@ -204,10 +193,11 @@ fn sniff(path: &Path) -> Result<Kind, ImageError> {
         path: path.to_path_buf(),
         error,
     })?;
-    Ok(match &magic[..read] {
+    let magic = &magic[..read];
+    Ok(match magic {
         [0xFF, 0xD8, ..] => Kind::Jpeg,
-        [b'I', b'I', 42 | 43, 0] | [b'M', b'M', 0, 42 | 43] => Kind::Tiff,
         [0x89, b'P', b'N', b'G'] => Kind::Png,
+        _ if tiff_signature(magic).is_some() => Kind::Tiff,
         _ => Kind::Other,
     })
 }

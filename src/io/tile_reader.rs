@@ -9,7 +9,7 @@
 //! go the whole-image path of [`crate::io::image_decode`].
 
 use super::image_decode::{ImageError, decode_image};
-use super::pyramid::{TILE_SIZE, level_count, level_size};
+use super::pyramid::{TILE_SIZE, level_count};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -61,27 +61,29 @@ pub fn open_tile_reader_with(
         .map(|reader| reader as Arc<dyn TileReader>))
 }
 
+/// The coarsest pyramid level of `reader` (of the image `file`): one tile, at most
+/// [`TILE_SIZE`] a side. Its error names the file once.
+pub fn read_coarsest(reader: &dyn TileReader, file: &Path) -> Result<image::RgbImage, ImageError> {
+    let (w, h) = reader.size();
+    reader
+        .read_tile(level_count(w, h, TILE_SIZE) - 1, 0, 0)
+        .map_err(|message| {
+            let prefix = format!("{}: ", file.display());
+            ImageError::Corrupt {
+                path: file.to_path_buf(),
+                message: message.strip_prefix(&prefix).unwrap_or(&message).into(),
+            }
+        })
+}
+
 /// Reads `file` as the window would and returns its size: a large tiled TIFF by its header and
 /// its coarsest level (decoding it whole would need more memory than the machine has), any
 /// other image by a full decode.
 pub fn check_image(file: &Path) -> Result<(u32, u32), ImageError> {
     match open_tile_reader(file) {
         Ok(Some(reader)) => {
-            let (w, h) = reader.size();
-            let coarsest = level_count(w, h, TILE_SIZE) - 1;
-            let (lw, lh) = level_size(w, h, coarsest);
-            for ty in 0..lh.div_ceil(TILE_SIZE) {
-                for tx in 0..lw.div_ceil(TILE_SIZE) {
-                    reader.read_tile(coarsest, tx, ty).map_err(|message| {
-                        let prefix = format!("{}: ", file.display());
-                        ImageError::Corrupt {
-                            path: file.to_path_buf(),
-                            message: message.strip_prefix(&prefix).unwrap_or(&message).into(),
-                        }
-                    })?;
-                }
-            }
-            Ok((w, h))
+            read_coarsest(reader.as_ref(), file)?;
+            Ok(reader.size())
         }
         Ok(None) => decode_image(file).map(|image| (image.width(), image.height())),
         // A TIFF the tile reader refuses: its error, unless the whole decode has a better one.

@@ -16,6 +16,7 @@ mod build;
 mod level_cache;
 mod samples;
 
+use super::headers::{TiffSignature, tiff_signature};
 use super::image_decode::{ImageError, ImageInfo};
 use super::pyramid::{SourceInfo, TILE_SIZE, downsample_2x_on, level_count, level_size};
 use super::tile_reader::TileReader;
@@ -301,14 +302,16 @@ impl TiffTileReader {
     fn inspect(path: &Path, options: &TileReaderOptions) -> Result<Option<Self>, ImageError> {
         let (mut file, file_size) = crate::io::image_decode::open_file(path)?;
         let mut magic = [0u8; 4];
-        if file.read_exact(&mut magic).is_err()
-            || !matches!(&magic, b"II*\0" | b"MM\0*" | b"II+\0" | b"MM\0+")
-        {
+        let signature = file
+            .read_exact(&mut magic)
+            .ok()
+            .and_then(|()| tiff_signature(&magic));
+        let Some(signature) = signature else {
             return Ok(None);
-        }
+        };
         drop(file);
         // `image` cannot decode a BigTIFF whole: any size goes this way.
-        let bigtiff = matches!(&magic, b"II+\0" | b"MM\0+");
+        let bigtiff = signature == TiffSignature::Big;
         let mut decoder = open_decoder(path, 0).map_err(|e| corrupt(path, e))?;
         let mut infos = vec![ifd_info(&mut decoder).map_err(|e| corrupt(path, e))?];
         let main = &infos[0];
